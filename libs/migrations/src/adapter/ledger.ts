@@ -1,0 +1,145 @@
+import type { QueryRunner } from 'typeorm';
+import type { AppliedRevision } from '../core/revision';
+import { qualified, quoteIdent, quoteLiteral } from './sql-names';
+
+export interface LedgerLocation {
+  schema: string;
+  table: string;
+  /** TypeORM's own migrations table, whose rows count as applied; false to ignore it. */
+  legacyTable: string | false;
+}
+
+/** A ledger row as read from the database. */
+export interface LedgerRow extends AppliedRevision {
+  readonly id: string;
+  readonly message: string;
+  readonly checksum: string | null;
+  readonly kind: 'applied' | 'stamped' | 'legacy';
+  readonly appliedAt: Date;
+  readonly executionMs: number | null;
+  readonly appliedBy: string | null;
+}
+
+export interface LedgerEntry {
+  id: string;
+  message: string;
+  checksum: string | null;
+  kind: 'applied' | 'stamped';
+  executionMs: number | null;
+  appliedBy: string;
+}
+
+/**
+ * The table that records applied revisions. Every statement it issues runs on the query runner it is given,
+ * so that a ledger write shares the transaction of the migration it records.
+ */
+export class Ledger {
+  private readonly name: string;
+
+  constructor(readonly location: LedgerLocation) {
+    this.name = qualified(location.schema, location.table);
+  }
+
+  createSql(): string[] {
+    return [
+      `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.location.schema)}`,
+      `CREATE TABLE IF NOT EXISTS ${this.name} (
+  "revision" varchar(255) PRIMARY KEY,
+  "message" text NOT NULL DEFAULT '',
+  "checksum" varchar(64),
+  "kind" varchar(16) NOT NULL DEFAULT 'applied' CHECK ("kind" IN ('applied', 'stamped')),
+  "applied_at" timestamptz NOT NULL DEFAULT clock_timestamp(),
+  "execution_ms" integer,
+  "applied_by" text,
+  "seq" bigserial NOT NULL
+)`,
+    ];
+  }
+
+  async exists(runner: QueryRunner): Promise<boolean> {
+    const rows = await runner.query(`SELECT to_regclass($1) IS NOT NULL AS "exists"`, [this.name]);
+    return rows[0]?.exists === true;
+  }
+
+  async ensure(runner: QueryRunner): Promise<void> {
+    if (await this.exists(runner)) return;
+    for (const sql of this.createSql()) await runner.query(sql);
+  }
+
+  /** Applied revisions, oldest first; rows of TypeORM's own table come first, as `legacy`. */
+  async read(runner: QueryRunner): Promise<LedgerRow[]> {
+    const rows: LedgerRow[] = [...(await this.readLegacy(runner))];
+    if (!(await this.exists(runner))) return rows;
+    const raw: Record<string, unknown>[] = await runner.query(
+      `SELECT "revision", "message", "checksum", "kind", "applied_at", "execution_ms", "applied_by" FROM ${this.name} ORDER BY "seq"`,
+    );
+    const seen = new Set(rows.map((row) => row.id));
+    for (const r of raw) {
+      const id = String(r.revision);
+      if (seen.has(id)) continue;
+      rows.push({
+        id,
+        message: String(r.message ?? ''),
+        checksum: (r.checksum as string | null) ?? null,
+        kind: r.kind === 'stamped' ? 'stamped' : 'applied',
+        appliedAt: new Date(r.applied_at as string),
+        executionMs: r.execution_ms == null ? null : Number(r.execution_ms),
+        appliedBy: (r.applied_by as string | null) ?? null,
+      });
+    }
+    return rows;
+  }
+
+  private async readLegacy(runner: QueryRunner): Promise<LedgerRow[]> {
+    if (!this.location.legacyTable) return [];
+    const table = qualified(this.location.schema, this.location.legacyTable);
+    const found = await runner.query(`SELECT to_regclass($1) IS NOT NULL AS "exists"`, [table]);
+    if (found[0]?.exists !== true) return [];
+    const raw: { name: string; timestamp: string }[] = await runner.query(
+      `SELECT "name", "timestamp" FROM ${table} ORDER BY "timestamp", "id"`,
+    );
+    return raw.map((r) => ({
+      id: r.name,
+      message: '',
+      checksum: null,
+      kind: 'legacy' as const,
+      appliedAt: new Date(Number(r.timestamp)),
+      executionMs: null,
+      appliedBy: null,
+    }));
+  }
+
+  insertSql(entry: LedgerEntry): [string, unknown[]] {
+    return [
+      `INSERT INTO ${this.name} ("revision", "message", "checksum", "kind", "execution_ms", "applied_by") VALUES ($1, $2, $3, $4, $5, $6)`,
+      [entry.id, entry.message, entry.checksum, entry.kind, entry.executionMs, entry.appliedBy],
+    ];
+  }
+
+  async insert(runner: QueryRunner, entry: LedgerEntry): Promise<void> {
+    const [sql, params] = this.insertSql(entry);
+    await runner.query(sql, params);
+  }
+
+  /** Removes a revision from the ledger and, when it was applied by TypeORM's CLI, from TypeORM's table too. */
+  async remove(runner: QueryRunner, id: string, legacy: boolean): Promise<void> {
+    for (const [sql, params] of this.removeSql(id, legacy)) await runner.query(sql, params);
+  }
+
+  removeSql(id: string, legacy: boolean): [string, unknown[]][] {
+    const statements: [string, unknown[]][] = [[`DELETE FROM ${this.name} WHERE "revision" = $1`, [id]]];
+    if (legacy && this.location.legacyTable) {
+      statements.push([`DELETE FROM ${qualified(this.location.schema, this.location.legacyTable)} WHERE "name" = $1`, [id]]);
+    }
+    return statements;
+  }
+
+  /** Inlines parameters for printing (`--sql`): literals only, never executed. */
+  static inline(sql: string, params: unknown[]): string {
+    return sql.replace(/\$(\d+)/g, (_, n: string) => {
+      const value = params[Number(n) - 1];
+      if (value === null || value === undefined) return 'NULL';
+      return typeof value === 'number' ? String(value) : quoteLiteral(String(value));
+    });
+  }
+}

@@ -1,0 +1,31 @@
+import type { MigrationInterface } from 'typeorm';
+import type { Revision } from '../core/revision';
+
+/**
+ * Metadata a migration class declares as `static readonly revision`. Only the type is imported by
+ * migration files, so they carry no runtime dependency on this library and stay runnable by TypeORM's CLI.
+ */
+export interface RevisionInfo {
+  /** 12 lowercase hex characters, random. */
+  id: string;
+  /** Parent revision ids: [] for the first migration, several for a merge. */
+  parents: string[];
+  message: string;
+  /** ISO-8601 creation time. */
+  createdAt?: string;
+  /** Marks the migration as reviewed for destructive changes (checked by the boot hook's safety rules). */
+  allowDestructive?: boolean;
+}
+
+export type MigrationClass = (new () => MigrationInterface) & { revision?: RevisionInfo };
+
+/** A migration found on disk, ready to run: its place in the graph plus how to instantiate it. */
+export interface LoadedMigration {
+  readonly revision: Revision;
+  readonly file: string;
+  readonly className: string;
+  /** `revision`: our format; `typeorm`: a plain TypeORM migration chained by its timestamp. */
+  readonly format: 'revision' | 'typeorm';
+  readonly migrationClass: MigrationClass;
+  readonly info?: RevisionInfo;
+}

@@ -1,0 +1,46 @@
+import { Option, SubCommand } from 'nest-commander';
+import { MigrationsService } from '../../nest/migrations.service';
+import { DbCommandBase } from '../db-command.base';
+import { CliOutput } from '../output';
+
+interface CurrentOptions {
+  json?: boolean;
+}
+
+@SubCommand({ name: 'current', description: 'Show the revision(s) the database is at, and what is pending' })
+export class CurrentCommand extends DbCommandBase {
+  constructor(private readonly migrations: MigrationsService) {
+    super();
+  }
+
+  @Option({ flags: '--json', description: 'print machine-readable JSON' })
+  parseJson(): boolean {
+    return true;
+  }
+
+  async run(_: string[], options: CurrentOptions = {}): Promise<void> {
+    const out = new CliOutput();
+    const status = await this.migrations.status();
+    if (options.json) return out.json(status);
+    out.line(out.dim(`Database: ${status.database}`));
+    if (!status.current.length && !status.unknown.length) out.line('Current revision: base (nothing applied)');
+    const heads = new Set(status.heads);
+    out.table(
+      status.current.map((rev) => [out.bold(rev.id), heads.has(rev.id) ? out.green('(head)') : '', rev.message]),
+    );
+    for (const id of status.unknown) {
+      out.line(`${out.red(id)}  ${out.red("(unknown: applied in the database, but no migration file has it)")}`);
+    }
+    if (status.unknown.length) {
+      out.line(out.yellow(`Can't locate revision identified by '${status.unknown[0]}': deploy the code that has it, or \`db stamp <revision>\`.`));
+    } else if (status.atHead) {
+      out.line(out.green(status.total ? 'Database is up to date.' : 'No migrations yet.'));
+    } else {
+      const n = status.pending.length;
+      out.line(out.yellow(`${n} pending migration${n === 1 ? '' : 's'}: run \`db migrate\` to apply ${n === 1 ? 'it' : 'them'}.`));
+    }
+    if (status.heads.length > 1) {
+      out.line(out.yellow(`The code has ${status.heads.length} heads (${status.heads.join(', ')}): merge them with \`db merge\`.`));
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { SubCommand } from 'nest-commander';
+import { MigrationsService } from '../../nest/migrations.service';
+import { DbCommandBase } from '../db-command.base';
+import { parseRevisionSpec } from '../option-parsers';
+import { CliOutput } from '../output';
+
+@SubCommand({
+  name: 'stamp',
+  arguments: '[revision]',
+  argsDescription: { revision: 'head (default), base, an id or a unique prefix' },
+  description: 'Make the ledger say REVISION without running any migration',
+})
+export class StampCommand extends DbCommandBase {
+  constructor(private readonly migrations: MigrationsService) {
+    super();
+  }
+
+  async run([revision]: string[]): Promise<void> {
+    const out = new CliOutput();
+    const spec = revision === undefined ? 'head' : parseRevisionSpec(revision);
+    const report = await this.migrations.stamp(spec);
+    const status = await this.migrations.status();
+    const at = status.current.map((rev) => rev.id).join(', ') || 'base';
+    const changes = [report.added.length && `${report.added.length} marked applied`, report.removed.length && `${report.removed.length} unmarked`]
+      .filter(Boolean)
+      .join(', ');
+    out.line(out.green(`Stamped ${at}${status.atHead && status.total ? ' (head)' : ''}${changes ? `: ${changes}` : ': nothing to change'}. No migration was run.`));
+  }
+}

@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
+import { UsageError } from '../core/errors';
+import { EntityRegistry } from './entity-registry';
+import { isCliMode } from './run-mode';
+
+export interface DatabaseOptionsInput {
+  /** PostgreSQL URL; default `process.env.DATABASE_URL`. When absent, the embedded PGlite database is used. */
+  url?: string;
+  /** Folder of the embedded database (git-ignore it). Default `.data/pglite`. */
+  embeddedDataDir?: string;
+  /** TypeORM data source name; its registered entities are used. Default `default`. */
+  name?: string;
+  /** Anything else to pass to TypeORM (logging, poolSize, ...). */
+  overrides?: Partial<TypeOrmModuleOptions>;
+}
+
+/** Thrown for a DATABASE_URL that is not a PostgreSQL URL; never echoes the value, which may hold a password. */
+export class InvalidDatabaseUrlError extends UsageError {
+  override readonly code = 'invalid_database_url';
+  constructor(reason: string) {
+    super(`DATABASE_URL is not a valid PostgreSQL URL: ${reason}`, 'Expected postgres://user:password@host:5432/database');
+  }
+}
+
+/**
+ * TypeORM options for PostgreSQL: through `pg` when a URL is given, else an embedded PGlite database (Postgres
+ * compiled to WASM, in-process) so that a fresh checkout runs with no server. Entities come from the registry.
+ * In CLI mode, a connection failure is reported at once instead of being retried.
+ */
+export function createDatabaseOptions(input: DatabaseOptionsInput = {}): TypeOrmModuleOptions {
+  const name = input.name ?? 'default';
+  const url = input.url ?? process.env.DATABASE_URL;
+  const common = {
+    type: 'postgres' as const,
+    entities: EntityRegistry.entities(name),
+    synchronize: false,
+    migrationsRun: false,
+    retryAttempts: isCliMode() ? 0 : 9,
+    retryDelay: 3000,
+    ...(name === 'default' ? {} : { name }),
+  };
+  if (url !== undefined && url.trim() !== '') {
+    validateUrl(url);
+    return { ...common, url, ...input.overrides } as TypeOrmModuleOptions;
+  }
+  const dataDir = resolveDir(input.embeddedDataDir ?? process.env.PGLITE_DATA_DIR ?? '.data/pglite');
+  mkdirSync(dataDir, { recursive: true });
+  // Loaded only when used, so that apps on a real server never pay for the WASM module.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PGliteDriver } = require('typeorm-pglite') as typeof import('typeorm-pglite');
+  return {
+    ...common,
+    driver: new PGliteDriver({ dataDir }).driver,
+    extra: { embeddedDataDir: dataDir },
+    ...input.overrides,
+  } as TypeOrmModuleOptions;
+}
+
+function validateUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InvalidDatabaseUrlError('it cannot be parsed');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new InvalidDatabaseUrlError(`the scheme is '${parsed.protocol.replace(/:$/, '')}', not postgres or postgresql`);
+  }
+  if (!parsed.hostname) throw new InvalidDatabaseUrlError('it has no host');
+  if (parsed.port && !/^\d+$/.test(parsed.port)) throw new InvalidDatabaseUrlError('the port is not a number');
+  if (parsed.pathname.replace(/^\//, '') === '') throw new InvalidDatabaseUrlError('it names no database');
+}
+
+function resolveDir(dir: string): string {
+  return isAbsolute(dir) ? dir : resolve(process.cwd(), dir);
+}

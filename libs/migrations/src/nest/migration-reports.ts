@@ -1,0 +1,55 @@
+/** What `db current` reports. Stable shape: it is also the `--json` output. */
+export interface StatusReport {
+  database: string;
+  /** Applied revisions that no other applied revision descends from. */
+  current: RevisionSummary[];
+  heads: string[];
+  atHead: boolean;
+  pending: RevisionSummary[];
+  /** Applied revisions that the code does not know (an older build after a newer one migrated). */
+  unknown: string[];
+  applied: number;
+  total: number;
+}
+
+export interface RevisionSummary {
+  id: string;
+  message: string;
+}
+
+/** One line of `db history`. */
+export interface HistoryEntry {
+  id: string;
+  parents: string[];
+  message: string;
+  createdAt: string | null;
+  applied: boolean;
+  appliedAt: string | null;
+  stamped: boolean;
+  head: boolean;
+  current: boolean;
+  merge: boolean;
+  branchPoint: boolean;
+  format: 'revision' | 'typeorm';
+}
+
+/** What a mutating command did. */
+export interface RunReport {
+  steps: { revision: string; message: string; direction: 'up' | 'down'; ms: number }[];
+  totalMs: number;
+}
+
+export interface StepEvent {
+  index: number;
+  total: number;
+  revision: string;
+  message: string;
+  direction: 'up' | 'down';
+  phase: 'start' | 'done';
+  ms?: number;
+}
+
+export interface StampReport {
+  added: string[];
+  removed: string[];
+}

@@ -1,0 +1,34 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CLI_COMMANDS } from '../cli/commands';
+import { MIGRATIONS_MODULE_OPTIONS, MIGRATIONS_OPTIONS_TYPE, MigrationsConfigurableModule } from './migrations.module-definition';
+import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
+import type { MigrationsModuleOptions } from './migrations-options';
+import { MigrationsService } from './migrations.service';
+import { resolveOptions } from './options-validation';
+
+/**
+ * Adds the migration workflow to an app: `MigrationsService` and the `db` commands.
+ *
+ * @example
+ * MigrationsModule.forRoot({ migrationsDir: 'migrations' })
+ * MigrationsModule.forRootAsync({ inject: [ConfigService], useFactory: (c: ConfigService) => ({ schema: c.get('DB_SCHEMA') }) })
+ */
+@Module({
+  providers: [
+    {
+      provide: RESOLVED_MIGRATIONS_OPTIONS,
+      inject: [MIGRATIONS_MODULE_OPTIONS],
+      useFactory: (options: MigrationsModuleOptions) => resolveOptions(options),
+    },
+    MigrationsService,
+    ...CLI_COMMANDS,
+  ],
+  exports: [MigrationsService, RESOLVED_MIGRATIONS_OPTIONS],
+})
+export class MigrationsModule extends MigrationsConfigurableModule {
+  /** Registers the module; options are checked here, so a mistake stops the app at boot with a clear message. */
+  static override forRoot(options: typeof MIGRATIONS_OPTIONS_TYPE = {}): DynamicModule {
+    resolveOptions(options);
+    return super.forRoot(options);
+  }
+}

@@ -1,0 +1,222 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { AdvisoryLock, lockKeys } from '../adapter/advisory-lock';
+import { Ledger, type LedgerRow } from '../adapter/ledger';
+import { MigrationRunner } from '../adapter/migration-runner';
+import {
+  currentHeads,
+  planRollback,
+  planStamp,
+  planUpgrade,
+  resolveTarget,
+  UnknownAppliedRevisionError,
+  unknownApplied,
+  type Step,
+} from '../core';
+import { describeDatabase } from './database-label';
+import type { HistoryEntry, RunReport, StampReport, StatusReport, StepEvent } from './migration-reports';
+import { MigrationWorkspace } from './migration-workspace';
+import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
+import type { ResolvedMigrationsOptions } from './migrations-options';
+
+export interface UpgradeOptions {
+  /** Target revision spec (`head`, an id or prefix, `+N`); default `head`. */
+  to?: string;
+  onStep?: (event: StepEvent) => void;
+}
+
+export interface RollbackOptions {
+  steps?: number;
+  onStep?: (event: StepEvent) => void;
+}
+
+/**
+ * The public API of the module: everything the CLI, the boot hook and user code can do with migrations.
+ * Read-only methods never create or change anything; mutating ones hold the advisory lock for their whole
+ * run and re-read the ledger once they hold it.
+ */
+@Injectable()
+export class MigrationsService {
+  private cachedWorkspace?: MigrationWorkspace;
+  private cachedDataSource?: DataSource;
+
+  constructor(
+    @Inject(RESOLVED_MIGRATIONS_OPTIONS) private readonly options: ResolvedMigrationsOptions,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  /** Migrations on disk and their revision graph (loaded on first use). */
+  workspace(): MigrationWorkspace {
+    return (this.cachedWorkspace ??= MigrationWorkspace.load(this.options));
+  }
+
+  get dataSource(): DataSource {
+    return (this.cachedDataSource ??= this.moduleRef.get<DataSource>(getDataSourceToken(this.options.dataSource), { strict: false }));
+  }
+
+  get ledger(): Ledger {
+    return new Ledger({
+      schema: this.options.schema,
+      table: this.options.ledgerTable,
+      legacyTable: this.options.typeormMigrationsTable,
+    });
+  }
+
+  /** `db current`. */
+  async status(): Promise<StatusReport> {
+    const { graph } = this.workspace();
+    const rows = await this.readOnly((runner) => this.ledger.read(runner));
+    const applied = new Set(rows.map((row) => row.id));
+    const heads = graph.heads();
+    const current = currentHeads(graph, applied);
+    const pending = graph.all().filter((rev) => !applied.has(rev.id));
+    const unknown = unknownApplied(graph, applied);
+    return {
+      database: describeDatabase(this.dataSource),
+      current: current.map((id) => ({ id, message: graph.get(id)?.message ?? '' })),
+      heads: [...heads],
+      atHead: pending.length === 0 && unknown.length === 0,
+      pending: pending.map((rev) => ({ id: rev.id, message: rev.message })),
+      unknown,
+      applied: rows.length,
+      total: graph.size,
+    };
+  }
+
+  /** `db history`: every revision, newest first. */
+  async history(): Promise<HistoryEntry[]> {
+    const { graph, byId } = this.workspace();
+    const rows = await this.readOnly((runner) => this.ledger.read(runner));
+    const byRow = new Map(rows.map((row) => [row.id, row]));
+    const current = new Set(currentHeads(graph, new Set(byRow.keys())));
+    const heads = new Set(graph.heads());
+    return [...graph.all()]
+      .reverse()
+      .map((rev) => {
+        const row = byRow.get(rev.id);
+        return {
+          id: rev.id,
+          parents: [...rev.parents],
+          message: rev.message,
+          createdAt: rev.createdAt?.toISOString() ?? null,
+          applied: !!row,
+          appliedAt: row?.appliedAt.toISOString() ?? null,
+          stamped: row?.kind === 'stamped',
+          head: heads.has(rev.id),
+          current: current.has(rev.id),
+          merge: rev.parents.length > 1,
+          branchPoint: graph.children(rev.id).length > 1,
+          format: byId.get(rev.id)?.format ?? 'revision',
+        };
+      });
+  }
+
+  /** `db heads`. */
+  heads(): { id: string; message: string }[] {
+    const { graph } = this.workspace();
+    return graph.heads().map((id) => ({ id, message: graph.get(id)?.message ?? '' }));
+  }
+
+  /** `db migrate [--to REV]`: applies every pending revision up to the target, one transaction each. */
+  async upgrade(options: UpgradeOptions = {}): Promise<RunReport> {
+    const { graph } = this.workspace();
+    const spec = options.to ?? 'head';
+    return this.exclusive(true, async (runner, rows) => {
+      const applied = new Set(rows.map((row) => row.id));
+      const unknown = unknownApplied(graph, applied);
+      if (unknown.length) throw new UnknownAppliedRevisionError(unknown);
+      const steps = planUpgrade(graph, applied, resolveTarget(graph, spec, applied));
+      return this.execute(runner, steps, rows, options.onStep);
+    });
+  }
+
+  /** `db rollback -s N`: reverts the N most recently applied revisions, newest first. */
+  async rollback(options: RollbackOptions = {}): Promise<RunReport> {
+    const { graph } = this.workspace();
+    return this.exclusive(false, async (runner, rows) => {
+      const steps = planRollback(graph, rows.map((row) => row.id), options.steps ?? 1);
+      return this.execute(runner, steps, rows, options.onStep);
+    });
+  }
+
+  /** `db stamp [REV]`: makes the ledger say REV without running any migration; `base` empties it. */
+  async stamp(spec = 'head'): Promise<StampReport> {
+    const { graph } = this.workspace();
+    const runner = new MigrationRunner(this.dataSource, this.ledger);
+    return this.exclusive(true, async (session, rows) => {
+      const applied = new Set(rows.map((row) => row.id));
+      const target = resolveTarget(graph, spec, applied);
+      const plan = planStamp(graph, applied, target);
+      const legacy = new Set(rows.filter((row) => row.kind === 'legacy').map((row) => row.id));
+      const removed = [...unknownApplied(graph, applied), ...plan.remove];
+      const checksums = await Promise.all(plan.add.map((id) => runner.checksum(this.workspace().migration(id))));
+      await session.startTransaction();
+      try {
+        for (const id of removed) await this.ledger.remove(session, id, legacy.has(id));
+        for (const [i, id] of plan.add.entries()) {
+          await this.ledger.insert(session, runner.entry(this.workspace().migration(id), 'stamped', checksums[i], null));
+        }
+        await session.commitTransaction();
+      } catch (error) {
+        await session.rollbackTransaction().catch(() => undefined);
+        throw error;
+      }
+      return { added: plan.add, removed };
+    });
+  }
+
+  private async execute(
+    runner: QueryRunner,
+    steps: Step[],
+    rows: LedgerRow[],
+    onStep?: (event: StepEvent) => void,
+  ): Promise<RunReport> {
+    const started = performance.now();
+    const migrationRunner = new MigrationRunner(this.dataSource, this.ledger);
+    const legacy = new Set(rows.filter((row) => row.kind === 'legacy').map((row) => row.id));
+    const report: RunReport = { steps: [], totalMs: 0 };
+    for (const [index, step] of steps.entries()) {
+      const migration = this.workspace().migration(step.revision.id);
+      const event = { index: index + 1, total: steps.length, revision: step.revision.id, message: step.revision.message, direction: step.direction };
+      onStep?.({ ...event, phase: 'start' });
+      const result =
+        step.direction === 'up'
+          ? await migrationRunner.apply(runner, migration)
+          : await migrationRunner.revert(runner, migration, legacy.has(step.revision.id));
+      onStep?.({ ...event, phase: 'done', ms: result.ms });
+      report.steps.push({ revision: step.revision.id, message: step.revision.message, direction: step.direction, ms: result.ms });
+    }
+    report.totalMs = Math.round(performance.now() - started);
+    return report;
+  }
+
+  private async readOnly<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return await work(runner);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Runs `work` holding the migration lock on one dedicated connection, with the ledger read under the lock. */
+  private async exclusive<T>(createLedger: boolean, work: (runner: QueryRunner, rows: LedgerRow[]) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    const database = String(this.dataSource.driver.database ?? '');
+    const lock = new AdvisoryLock(runner, lockKeys(database, this.options.schema, this.options.ledgerTable));
+    try {
+      await lock.acquire(this.options.lockWaitMs);
+      try {
+        if (createLedger) await this.ledger.ensure(runner);
+        return await work(runner, await this.ledger.read(runner));
+      } finally {
+        await lock.release().catch(() => undefined);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { Logger } from '@nestjs/common';
+import { runApp } from '@app/migrations';
+import { AppModule } from './app.module';
+
+// `node dist/main.js` serves HTTP; `node dist/main.js db <command>` runs a migration command and exits.
+void runApp(AppModule, {
+  serve: async (app) => {
+    app.enableShutdownHooks();
+    const port = Number(process.env.PORT ?? 3000);
+    await app.listen(port);
+    new Logger('Bootstrap').log(`Listening on port ${port}`);
+  },
+});
