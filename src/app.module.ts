@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { createDatabaseOptions, MigrationsModule } from '@app/migrations';
 import { OrdersModule } from './orders/orders.module';
@@ -10,10 +11,19 @@ import { UsersModule } from './users/users.module';
   imports: [
     // Entities come from the registry that @MigrationEntity fills: there is no list to keep in sync.
     // DATABASE_URL selects PostgreSQL; without it, an embedded PGlite database in .data/pglite.
-    TypeOrmModule.forRootAsync({ useFactory: () => createDatabaseOptions() }),
-    MigrationsModule.forRoot({
-      migrationsDir: 'migrations',
-      compiledMigrationsDir: join(__dirname, '..', 'migrations'),
+    ConfigModule.forRoot({ isGlobal: true }),
+    TypeOrmModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) =>
+        createDatabaseOptions({ url: config.get<string>('DATABASE_URL'), embeddedDataDir: config.get<string>('PGLITE_DATA_DIR') }),
+    }),
+    MigrationsModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => ({
+        migrationsDir: config.get<string>('MIGRATIONS_DIR', 'migrations'),
+        // dist/src/app.module.js -> dist/migrations: where the build puts the compiled migrations.
+        compiledMigrationsDir: config.get<string>('MIGRATIONS_COMPILED_DIR', join(__dirname, '..', 'migrations')),
+      }),
     }),
     UsersModule,
     ProductsModule,

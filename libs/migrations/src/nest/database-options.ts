@@ -20,7 +20,7 @@ export interface DatabaseOptionsInput {
 export class InvalidDatabaseUrlError extends UsageError {
   override readonly code = 'invalid_database_url';
   constructor(reason: string) {
-    super(`DATABASE_URL is not a valid PostgreSQL URL: ${reason}`, 'Expected postgres://user:password@host:5432/database');
+    super(`DATABASE_URL is not a valid PostgreSQL URL: ${reason}`, 'Expected a URL like postgres://user@host:5432/database (a password may follow the user, after a colon).');
   }
 }
 

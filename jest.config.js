@@ -1,0 +1,43 @@
+// @ts-check
+/**
+ * Two projects: `unit` (pure core and library units, no database) and `e2e` (the CLI and the module
+ * against real PostgreSQL, one database per test file). Test files are transpiled one by one
+ * (isolatedModules); `tsc --noEmit` does the type-check.
+ * @type {import('jest').Config}
+ */
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }],
+  },
+  moduleNameMapper: {
+    '^@app/migrations(|/.*)$': '<rootDir>/libs/migrations/src$1',
+    // Allow `./x.js` specifiers (node16 style) to resolve to `./x.ts`.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+};
+
+module.exports = {
+  // 2 cores on the dev and CI machines; e2e files each get their own database.
+  maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/libs/**/*.spec.ts'],
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // Per-project global hooks run only when a test of this project runs.
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      // testTimeout is global-only in the config; the e2e 60 s timeout is set in this file.
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
+    },
+  ],
+};
