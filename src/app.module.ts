@@ -23,6 +23,7 @@ import { UsersModule } from './users/users.module';
         migrationsDir: config.get<string>('MIGRATIONS_DIR', 'migrations'),
         // dist/src/app.module.js -> dist/migrations: where the build puts the compiled migrations.
         compiledMigrationsDir: config.get<string>('MIGRATIONS_COMPILED_DIR', join(__dirname, '..', 'migrations')),
+        lockWaitMs: Number(config.get<string>('MIGRATIONS_LOCK_WAIT_MS', '60000')),
       }),
     }),
     UsersModule,

@@ -38,9 +38,10 @@ export class MigrationRunner {
     }
   }
 
-  async apply(runner: QueryRunner, migration: LoadedMigration): Promise<StepResult> {
+  /** Applies a migration; `prepare` runs first, inside the same transaction (it creates the ledger on first use). */
+  async apply(runner: QueryRunner, migration: LoadedMigration, prepare?: () => Promise<void>): Promise<StepResult> {
     const checksum = await this.checksum(migration);
-    return this.run(runner, migration, 'up', (ms) => this.ledger.insert(runner, this.entry(migration, 'applied', checksum, ms)));
+    return this.run(runner, migration, 'up', (ms) => this.ledger.insert(runner, this.entry(migration, 'applied', checksum, ms)), prepare);
   }
 
   async revert(runner: QueryRunner, migration: LoadedMigration, legacy: boolean): Promise<StepResult> {
@@ -61,12 +62,14 @@ export class MigrationRunner {
     migration: LoadedMigration,
     direction: Direction,
     record: (elapsedMs: number) => Promise<void>,
+    prepare?: () => Promise<void>,
   ): Promise<StepResult> {
     const instance: MigrationInterface = new migration.migrationClass();
     const transactional = instance.transaction !== false;
     const started = performance.now();
     if (transactional) await runner.startTransaction();
     try {
+      await prepare?.();
       await instance[direction](runner);
       await record(Math.round(performance.now() - started));
       if (transactional) await runner.commitTransaction();

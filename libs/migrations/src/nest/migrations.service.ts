@@ -123,7 +123,7 @@ export class MigrationsService {
   async upgrade(options: UpgradeOptions = {}): Promise<RunReport> {
     const { graph } = this.workspace();
     const spec = options.to ?? 'head';
-    return this.exclusive(true, async (runner, rows) => {
+    return this.exclusive(async (runner, rows) => {
       const applied = new Set(rows.map((row) => row.id));
       const unknown = unknownApplied(graph, applied);
       if (unknown.length) throw new UnknownAppliedRevisionError(unknown);
@@ -135,7 +135,7 @@ export class MigrationsService {
   /** `db rollback -s N`: reverts the N most recently applied revisions, newest first. */
   async rollback(options: RollbackOptions = {}): Promise<RunReport> {
     const { graph } = this.workspace();
-    return this.exclusive(false, async (runner, rows) => {
+    return this.exclusive(async (runner, rows) => {
       const steps = planRollback(graph, rows.map((row) => row.id), options.steps ?? 1);
       return this.execute(runner, steps, rows, options.onStep);
     });
@@ -145,15 +145,17 @@ export class MigrationsService {
   async stamp(spec = 'head'): Promise<StampReport> {
     const { graph } = this.workspace();
     const runner = new MigrationRunner(this.dataSource, this.ledger);
-    return this.exclusive(true, async (session, rows) => {
+    return this.exclusive(async (session, rows) => {
       const applied = new Set(rows.map((row) => row.id));
       const target = resolveTarget(graph, spec, applied);
       const plan = planStamp(graph, applied, target);
+      await this.ledger.ensure(session);
       const legacy = new Set(rows.filter((row) => row.kind === 'legacy').map((row) => row.id));
       const removed = [...unknownApplied(graph, applied), ...plan.remove];
       const checksums = await Promise.all(plan.add.map((id) => runner.checksum(this.workspace().migration(id))));
       await session.startTransaction();
       try {
+        await this.ledger.ensure(session);
         for (const id of removed) await this.ledger.remove(session, id, legacy.has(id));
         for (const [i, id] of plan.add.entries()) {
           await this.ledger.insert(session, runner.entry(this.workspace().migration(id), 'stamped', checksums[i], null));
@@ -177,14 +179,17 @@ export class MigrationsService {
     const migrationRunner = new MigrationRunner(this.dataSource, this.ledger);
     const legacy = new Set(rows.filter((row) => row.kind === 'legacy').map((row) => row.id));
     const report: RunReport = { steps: [], totalMs: 0 };
+    // The first step creates the ledger inside its own transaction: a failed first migration leaves no table.
+    let prepare: (() => Promise<void>) | undefined = () => this.ledger.ensure(runner);
     for (const [index, step] of steps.entries()) {
       const migration = this.workspace().migration(step.revision.id);
       const event = { index: index + 1, total: steps.length, revision: step.revision.id, message: step.revision.message, direction: step.direction };
       onStep?.({ ...event, phase: 'start' });
       const result =
         step.direction === 'up'
-          ? await migrationRunner.apply(runner, migration)
+          ? await migrationRunner.apply(runner, migration, prepare)
           : await migrationRunner.revert(runner, migration, legacy.has(step.revision.id));
+      prepare = undefined;
       onStep?.({ ...event, phase: 'done', ms: result.ms });
       report.steps.push({ revision: step.revision.id, message: step.revision.message, direction: step.direction, ms: result.ms });
     }
@@ -201,8 +206,12 @@ export class MigrationsService {
     }
   }
 
-  /** Runs `work` holding the migration lock on one dedicated connection, with the ledger read under the lock. */
-  private async exclusive<T>(createLedger: boolean, work: (runner: QueryRunner, rows: LedgerRow[]) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` holding the migration lock on one dedicated connection, with the ledger read under the lock.
+   * The ledger table is created by `work` only once its plan is known to be valid, so a refused command
+   * leaves the database exactly as it was.
+   */
+  private async exclusive<T>(work: (runner: QueryRunner, rows: LedgerRow[]) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     const database = String(this.dataSource.driver.database ?? '');
@@ -210,7 +219,6 @@ export class MigrationsService {
     try {
       await lock.acquire(this.options.lockWaitMs);
       try {
-        if (createLedger) await this.ledger.ensure(runner);
         return await work(runner, await this.ledger.read(runner));
       } finally {
         await lock.release().catch(() => undefined);
