@@ -11,7 +11,10 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }],
+    // NestJS 12 packages are ES modules; Jest needs them as CommonJS (see the transformer's comment).
+    '/node_modules/@nestjs/.+\\.js$': '<rootDir>/test/support/esm-to-cjs.transformer.js',
   },
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
   moduleNameMapper: {
     '^@app/migrations(|/.*)$': '<rootDir>/libs/migrations/src$1',
     // Allow `./x.js` specifiers (node16 style) to resolve to `./x.ts`.

@@ -36,7 +36,7 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
     const value = options[key];
     if (value === undefined) return fallback;
     if (typeof value !== 'string' || value.trim() === '') {
-      problems.push(`'${key}' must be a non-empty string, got ${JSON.stringify(value)}`);
+      problems.push(`'${key}' must be a non-empty string, got ${show(value)}`);
       return fallback;
     }
     return value;
@@ -50,11 +50,11 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
   const compiled = options.compiledMigrationsDir === undefined ? undefined : text('compiledMigrationsDir', '');
   const legacy = options.typeormMigrationsTable;
   if (legacy !== undefined && legacy !== false && (typeof legacy !== 'string' || !IDENTIFIER.test(legacy))) {
-    problems.push(`'typeormMigrationsTable' must be a table name or false, got ${JSON.stringify(legacy)}`);
+    problems.push(`'typeormMigrationsTable' must be a table name or false, got ${show(legacy)}`);
   }
   const lockWaitMs = options.lockWaitMs ?? 60_000;
   if (typeof lockWaitMs !== 'number' || !Number.isFinite(lockWaitMs) || lockWaitMs < 0) {
-    problems.push(`'lockWaitMs' must be a number of milliseconds >= 0, got ${JSON.stringify(options.lockWaitMs)}`);
+    problems.push(`'lockWaitMs' must be a number of milliseconds >= 0, got ${show(options.lockWaitMs)}`);
   }
   const resolved: ResolvedMigrationsOptions = {
     migrationsDir: isAbsolute(migrationsDir) ? migrationsDir : resolve(cwd, migrationsDir),
@@ -67,4 +67,8 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
   };
   if (problems.length) throw new InvalidMigrationsOptionsError(problems.join('; '));
   return resolved;
+}
+
+function show(value: unknown): string {
+  return typeof value === 'number' || value === undefined ? String(value) : JSON.stringify(value);
 }

@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadMigrations } from './migration-loader';
+import { findCompiledDir } from './migrations-dirs';
+
+const fixtures = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures');
+
+describe('loadMigrations', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'loader-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads revision metadata from our format', () => {
+    const loaded = loadMigrations(join(fixtures, 'throwing'));
+    expect(loaded.map((m) => [m.revision.id, m.revision.parents, m.format])).toEqual([
+      ['aaaa00000001', [], 'revision'],
+      ['bbbb00000002', ['aaaa00000001'], 'revision'],
+      ['cccc00000003', ['bbbb00000002'], 'revision'],
+    ]);
+    expect(loaded[0].revision.createdAt?.toISOString()).toBe('2026-11-01T09:00:00.000Z');
+  });
+
+  it('chains plain TypeORM migrations by their timestamp', () => {
+    const loaded = loadMigrations(join(fixtures, 'typeorm-legacy'));
+    expect(loaded.map((m) => [m.revision.id, m.revision.parents, m.revision.message])).toEqual([
+      ['CreateUsers1700000000000', [], 'Create Users'],
+      ['CreateTeams1700000100000', ['CreateUsers1700000000000'], 'Create Teams'],
+      ['CreateProjects1700000200000', ['CreateTeams1700000100000'], 'Create Projects'],
+    ]);
+  });
+
+  it('returns nothing for a folder that does not exist', () => {
+    expect(loadMigrations(join(dir, 'missing'))).toEqual([]);
+  });
+
+  it('rejects an invalid revision id with the file name', () => {
+    writeFileSync(join(dir, 'bad.js'), `exports.X = class X { async up() {} async down() {} }; exports.X.revision = { id: 'XYZ', parents: [] };`);
+    expect(() => loadMigrations(dir)).toThrow(/bad\.js has an invalid revision id 'XYZ'/);
+  });
+
+  it('rejects a class with neither metadata nor a TypeORM timestamp', () => {
+    writeFileSync(join(dir, 'plain.js'), `exports.AddThing = class AddThing { async up() {} async down() {} };`);
+    expect(() => loadMigrations(dir)).toThrow(/AddThing in plain\.js has neither `static revision` nor a 13-digit timestamp/);
+  });
+
+  it('reports a file that fails to load in one line', () => {
+    writeFileSync(join(dir, 'broken.js'), `throw new Error('boom\\nsecond line');`);
+    expect(() => loadMigrations(dir)).toThrow(/^Cannot load migration broken\.js: boom$/);
+  });
+
+  it('ignores declaration files, source maps and non-migration exports', () => {
+    writeFileSync(join(dir, 'a.d.ts'), 'export {};');
+    writeFileSync(join(dir, 'a.js.map'), '{}');
+    writeFileSync(join(dir, 'helpers.js'), 'exports.helper = () => 1; exports.value = 3;');
+    expect(loadMigrations(dir)).toEqual([]);
+  });
+});
+
+describe('findCompiledDir', () => {
+  let root: string;
+  beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'dirs-'))));
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  function touch(path: string): void {
+    require('node:fs').mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), '');
+  }
+
+  it('finds dist/migrations from dist/src/main.js and from dist/main.js', () => {
+    touch('migrations/1_a.ts');
+    touch('dist/migrations/1_a.js');
+    expect(findCompiledDir(join(root, 'migrations'), join(root, 'dist/src/main.js'), root)).toBe(join(root, 'dist/migrations'));
+    expect(findCompiledDir(join(root, 'migrations'), join(root, 'dist/main.js'), root)).toBe(join(root, 'dist/migrations'));
+  });
+
+  it('maps src/migrations to dist/migrations when the compiler root is src', () => {
+    touch('src/migrations/1_a.ts');
+    touch('dist/migrations/1_a.js');
+    expect(findCompiledDir(join(root, 'src/migrations'), join(root, 'dist/main.js'), root)).toBe(join(root, 'dist/migrations'));
+  });
+
+  it('uses the folder itself when it already holds JavaScript', () => {
+    touch('migrations/1_a.js');
+    expect(findCompiledDir(join(root, 'migrations'), undefined, root)).toBe(join(root, 'migrations'));
+  });
+});
