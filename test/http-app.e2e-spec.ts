@@ -74,5 +74,5 @@ async function post(port: number, path: string, body: unknown): Promise<Record<s
     body: JSON.stringify(body),
   });
   expect(response.status).toBe(201);
-  return response.json();
+  return (await response.json()) as Record<string, any>;
 }
