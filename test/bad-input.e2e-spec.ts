@@ -77,6 +77,29 @@ describe('bad input', () => {
     });
   });
 
+  it('refuses to migrate a database that has a revision the code does not know, until it is stamped', async () => {
+    const scratch = await createTestDatabase('bad_input_unknown');
+    try {
+      const run = cliFor(scratch);
+      expect((await run('db', 'migrate', '--to', ids[0])).code).toBe(0);
+      await scratch.query(`INSERT INTO ${LEDGER} (revision, message) VALUES ('f00dfeedbeef', 'from a newer build')`);
+      const before = await snapshot(scratch);
+      const result = await run('db', 'migrate');
+      expectCleanFailure(result, 2, /Can't locate revision identified by 'f00dfeedbeef'/);
+      expect(await snapshot(scratch)).toEqual(before);
+
+      const current = await run('db', 'current');
+      expect(current.code).toBe(0);
+      expect(current.stdout).toMatch(/f00dfeedbeef\s+\(unknown/);
+
+      expect((await run('db', 'stamp', ids[0])).code).toBe(0);
+      expect(await ledgerIds(scratch)).toEqual([ids[0]]);
+      expect((await run('db', 'migrate')).code).toBe(0);
+    } finally {
+      await scratch.drop();
+    }
+  });
+
   describe('connection problems', () => {
     const password = 'Sup3r-s3cret';
 

@@ -42,7 +42,8 @@ export class MultipleHeadsError extends MigrationsError {
   constructor(readonly heads: readonly string[], action = 'continue') {
     super(
       `Multiple head revisions are present: ${heads.join(', ')}; cannot ${action} with a single target`,
-      `Merge them with \`db merge ${heads.join(' ')}\`, or name a target (e.g. \`db migrate --to ${heads[0]}\`).`,
+      `Merge them with \`db merge ${heads.join(' ')}\`, apply every branch with \`db migrate --to heads\`, ` +
+        `or name one (e.g. \`db migrate --to ${heads[0]}\`).`,
     );
   }
 }
