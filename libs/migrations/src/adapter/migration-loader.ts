@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { OperationFailedError, UsageError } from '../core/errors';
 import type { Revision } from '../core/revision';
+import { type ExportDescriptor, MigrationIndex } from './migration-index';
 import type { LoadedMigration, MigrationClass, RevisionInfo } from './migration-source';
 
 const REVISION_ID = /^[0-9a-f]{12}$/;
@@ -9,35 +10,69 @@ const TYPEORM_NAME = /^(.*?)(\d{13})$/;
 const LOADABLE = new Set(['.js', '.cjs', '.ts']);
 
 /**
- * Loads every migration class from a folder of compiled (or, under a TypeScript-aware runtime such as Jest,
+ * Loads every migration from a folder of compiled (or, under a TypeScript-aware runtime such as Jest,
  * source) files. Files in our format carry `static revision`; plain TypeORM migrations (`Name1700000000000`)
- * become a linear chain ordered by their timestamp, placed before our revisions.
+ * become a linear chain ordered by their timestamp, placed before our revisions. Metadata comes from the
+ * migration index when a file is unchanged; a migration's code is loaded only when it is used.
  */
 export function loadMigrations(dir: string): LoadedMigration[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
-  const files = pickFiles(readdirSync(dir)).map((name) => join(dir, name));
+  const names = pickFiles(readdirSync(dir));
+  const index = MigrationIndex.open(dir);
   const ours: LoadedMigration[] = [];
-  const legacy: { file: string; cls: MigrationClass; name: string; timestamp: number }[] = [];
-  for (const file of files) {
-    for (const [exportName, cls] of migrationExports(file)) {
-      const info = cls.revision;
-      if (info) {
-        ours.push(fromRevisionInfo(file, exportName, cls, info));
+  const legacy: { file: string; descriptor: ExportDescriptor; timestamp: number }[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    const { size, mtimeMs } = statSync(file);
+    let descriptors = index.lookup(name, size, mtimeMs);
+    if (!descriptors) {
+      descriptors = describeExports(file);
+      index.store(name, size, mtimeMs, descriptors);
+    }
+    for (const descriptor of descriptors) {
+      if (descriptor.info) {
+        ours.push(fromRevisionInfo(file, descriptor, descriptor.info));
         continue;
       }
-      const name = instanceName(cls) ?? exportName;
-      const match = TYPEORM_NAME.exec(name);
+      const match = TYPEORM_NAME.exec(descriptor.name);
       if (!match) {
         throw new OperationFailedError(
-          `Migration class ${exportName} in ${basename(file)} has neither \`static revision\` nor a 13-digit timestamp at the end of its name`,
+          `Migration class ${descriptor.exportName} in ${basename(file)} has neither \`static revision\` nor a 13-digit timestamp at the end of its name`,
           'Add revision metadata (see docs/migration-files.md) or rename the class like TypeORM does (e.g. AddUsers1700000000000).',
           'invalid_migration',
         );
       }
-      legacy.push({ file, cls, name, timestamp: Number(match[2]) });
+      legacy.push({ file, descriptor, timestamp: Number(match[2]) });
     }
   }
+  index.retain(new Set(names));
+  index.save();
   return [...chainLegacy(legacy), ...ours];
+}
+
+function describeExports(file: string): ExportDescriptor[] {
+  return migrationExports(file).map(([exportName, cls]) => ({
+    exportName,
+    name: instanceName(cls) ?? exportName,
+    ...(cls.revision ? { info: { ...cls.revision } } : {}),
+  }));
+}
+
+/** The class behind a descriptor, required on first use and checked against what the index said. */
+function lazyClass(file: string, descriptor: ExportDescriptor): () => MigrationClass {
+  let cached: MigrationClass | undefined;
+  return () => {
+    if (cached) return cached;
+    const found = migrationExports(file).find(([exportName]) => exportName === descriptor.exportName)?.[1];
+    if (!found || (found.revision?.id ?? undefined) !== descriptor.info?.id) {
+      throw new OperationFailedError(
+        `Migration ${basename(file)} changed while it was being used (export ${descriptor.exportName})`,
+        'Run the command again.',
+        'invalid_migration',
+      );
+    }
+    return (cached = found);
+  };
 }
 
 /** Prefers compiled JavaScript when a folder holds both a `.ts` and its `.js`; ignores declarations and maps. */
@@ -85,7 +120,7 @@ function instanceName(cls: MigrationClass): string | undefined {
   }
 }
 
-function fromRevisionInfo(file: string, className: string, cls: MigrationClass, info: RevisionInfo): LoadedMigration {
+function fromRevisionInfo(file: string, descriptor: ExportDescriptor, info: RevisionInfo): LoadedMigration {
   if (typeof info.id !== 'string' || !REVISION_ID.test(info.id)) {
     throw new OperationFailedError(
       `Migration ${basename(file)} has an invalid revision id '${String(info.id)}' (want 12 lowercase hex characters)`,
@@ -103,13 +138,18 @@ function fromRevisionInfo(file: string, className: string, cls: MigrationClass, 
     message: info.message ?? '',
     createdAt: createdAt && !Number.isNaN(createdAt.getTime()) ? createdAt : undefined,
   };
-  return { revision, file, className, format: 'revision', migrationClass: cls, info };
+  return withLazyClass({ revision, file, className: descriptor.exportName, format: 'revision', info }, lazyClass(file, descriptor));
 }
 
-function chainLegacy(items: { file: string; cls: MigrationClass; name: string; timestamp: number }[]): LoadedMigration[] {
-  items.sort((a, b) => a.timestamp - b.timestamp || a.name.localeCompare(b.name));
+function withLazyClass(base: Omit<LoadedMigration, 'migrationClass'>, load: () => MigrationClass): LoadedMigration {
+  return Object.defineProperty({ ...base }, 'migrationClass', { get: load, enumerable: true }) as LoadedMigration;
+}
+
+function chainLegacy(items: { file: string; descriptor: ExportDescriptor; timestamp: number }[]): LoadedMigration[] {
+  items.sort((a, b) => a.timestamp - b.timestamp || a.descriptor.name.localeCompare(b.descriptor.name));
   let parent: string | undefined;
-  return items.map(({ file, cls, name, timestamp }) => {
+  return items.map(({ file, descriptor, timestamp }) => {
+    const name = descriptor.name;
     const revision: Revision = {
       id: name,
       parents: parent ? [parent] : [],
@@ -117,7 +157,7 @@ function chainLegacy(items: { file: string; cls: MigrationClass; name: string; t
       createdAt: new Date(timestamp),
     };
     parent = name;
-    return { revision, file, className: name, format: 'typeorm' as const, migrationClass: cls };
+    return withLazyClass({ revision, file, className: name, format: 'typeorm' }, lazyClass(file, descriptor));
   });
 }
 

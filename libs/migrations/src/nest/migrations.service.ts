@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { AdvisoryLock, lockKeys } from '../adapter/advisory-lock';
+import { DeferredFlush } from '../adapter/deferred-flush';
 import { Ledger, type LedgerRow } from '../adapter/ledger';
 import { MigrationRunner } from '../adapter/migration-runner';
 import {
@@ -181,17 +182,23 @@ export class MigrationsService {
     const report: RunReport = { steps: [], totalMs: 0 };
     // The first step creates the ledger inside its own transaction: a failed first migration leaves no table.
     let prepare: (() => Promise<void>) | undefined = () => this.ledger.ensure(runner);
-    for (const [index, step] of steps.entries()) {
-      const migration = this.workspace().migration(step.revision.id);
-      const event = { index: index + 1, total: steps.length, revision: step.revision.id, message: step.revision.message, direction: step.direction };
-      onStep?.({ ...event, phase: 'start' });
-      const result =
-        step.direction === 'up'
-          ? await migrationRunner.apply(runner, migration, prepare)
-          : await migrationRunner.revert(runner, migration, legacy.has(step.revision.id));
-      prepare = undefined;
-      onStep?.({ ...event, phase: 'done', ms: result.ms });
-      report.steps.push({ revision: step.revision.id, message: step.revision.message, direction: step.direction, ms: result.ms });
+    const flush = new DeferredFlush(runner);
+    try {
+      for (const [index, step] of steps.entries()) {
+        const migration = this.workspace().migration(step.revision.id);
+        const event = { index: index + 1, total: steps.length, revision: step.revision.id, message: step.revision.message, direction: step.direction };
+        onStep?.({ ...event, phase: 'start' });
+        await flush.beforeStep(index === steps.length - 1);
+        const result =
+          step.direction === 'up'
+            ? await migrationRunner.apply(runner, migration, prepare)
+            : await migrationRunner.revert(runner, migration, legacy.has(step.revision.id));
+        prepare = undefined;
+        onStep?.({ ...event, phase: 'done', ms: result.ms });
+        report.steps.push({ revision: step.revision.id, message: step.revision.message, direction: step.direction, ms: result.ms });
+      }
+    } finally {
+      await flush.finish().catch(() => undefined);
     }
     report.totalMs = Math.round(performance.now() - started);
     return report;
