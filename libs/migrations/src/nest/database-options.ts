@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { UsageError } from '../core/errors';
+import { createPgliteDriver } from '../adapter/pglite-driver';
 import { EntityRegistry } from './entity-registry';
 import { isCliMode } from './run-mode';
 
@@ -47,12 +48,9 @@ export function createDatabaseOptions(input: DatabaseOptionsInput = {}): TypeOrm
   }
   const dataDir = resolveDir(input.embeddedDataDir ?? process.env.PGLITE_DATA_DIR ?? '.data/pglite');
   mkdirSync(dataDir, { recursive: true });
-  // Loaded only when used, so that apps on a real server never pay for the WASM module.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { PGliteDriver } = require('typeorm-pglite') as typeof import('typeorm-pglite');
   return {
     ...common,
-    driver: new PGliteDriver({ dataDir }).driver,
+    driver: createPgliteDriver({ dataDir }),
     extra: { embeddedDataDir: dataDir },
     ...input.overrides,
   } as TypeOrmModuleOptions;
