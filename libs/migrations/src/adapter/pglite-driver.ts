@@ -13,6 +13,8 @@ interface PgLikeResult {
 /** What TypeORM's `driver` option expects of the `pg` module: a `Pool` class. */
 export interface PgliteDriver {
   Pool: new () => EventEmitter;
+  /** Marks the driver so that other parts (the shadow database) know the data source is embedded. */
+  readonly pglite: true;
   /** Closes the PGlite instance (also done by the pool's `end`). */
   close(): Promise<void>;
 }
@@ -75,7 +77,7 @@ export function createPgliteDriver(options: PGliteOptions = {}): PgliteDriver {
     }
   }
 
-  return { Pool, close };
+  return { Pool, close, pglite: true };
 }
 
 function toPg(result: { rows: unknown[]; fields: unknown[]; affectedRows?: number }): PgLikeResult {
@@ -86,4 +88,9 @@ function serializeBool(value: unknown): string {
   if (value === true || value === 'true' || value === 1) return 'TRUE';
   if (value === false || value === 'false' || value === 0) return 'FALSE';
   return String(value);
+}
+
+/** True when a TypeORM data source runs on this PGlite driver. */
+export function isPglite(driver: unknown): boolean {
+  return !!driver && (driver as { pglite?: unknown }).pglite === true;
 }

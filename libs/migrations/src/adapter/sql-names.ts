@@ -26,3 +26,18 @@ export function sqlValue(value: string | number | null | undefined): string {
   }
   return quoteLiteral(value);
 }
+
+/** Inlines `$n` parameters as literals, for printing SQL (`--sql`); never used for what is executed. */
+export function inlineParams(sql: string, params: readonly unknown[]): string {
+  if (!params.length) return sql;
+  return sql.replace(/\$(\d+)/g, (whole, n: string) => {
+    const index = Number(n) - 1;
+    if (index >= params.length) return whole;
+    const value = params[index];
+    if (value === null || value === undefined) return 'NULL';
+    if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+    if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+    if (value instanceof Date) return quoteLiteral(value.toISOString());
+    return quoteLiteral(typeof value === 'string' ? value : JSON.stringify(value));
+  });
+}

@@ -123,3 +123,29 @@ export class OperationFailedError extends MigrationsError {
     this.code = code;
   }
 }
+
+export class NotUpToDateError extends MigrationsError {
+  readonly exitCode = 2;
+  readonly code = 'not_up_to_date';
+  constructor(readonly pending: number, readonly unknown: readonly string[]) {
+    super(
+      'Target database is not up to date.',
+      unknown.length
+        ? `The database has revision(s) the code does not know (${unknown.join(', ')}): \`db stamp head\` if the schema matches the code.`
+        : `${pending} migration${pending === 1 ? ' is' : 's are'} pending: run \`db migrate\` first (or \`db stamp head\` if the database already has that schema), then retry.`,
+    );
+  }
+}
+
+export class UnregisteredEntitiesError extends MigrationsError {
+  readonly exitCode = 2;
+  readonly code = 'unregistered_entities';
+  constructor(readonly entities: readonly { file: string; className: string }[]) {
+    super(
+      `${entities.length} entit${entities.length === 1 ? 'y is' : 'ies are'} declared but not registered: ` +
+        entities.map((e) => `${e.className} (${e.file})`).join(', '),
+      'No loaded module imports these files, so TypeORM cannot see them and the migration would miss them. ' +
+        'Import each from a module (e.g. TypeOrmModule.forFeature([Entity])), or pass --allow-unregistered.',
+    );
+  }
+}

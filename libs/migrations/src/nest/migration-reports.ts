@@ -53,3 +53,17 @@ export interface StampReport {
   added: string[];
   removed: string[];
 }
+
+/** What `--sql` prints: statements per step, in order, without running anything. */
+export interface SqlPlan {
+  /** Statements run once before the first step (creating the ledger on a fresh database). */
+  setup: string[];
+  steps: {
+    direction: 'up' | 'down';
+    revision: string;
+    parents: string[];
+    message: string;
+    transactional: boolean;
+    statements: string[];
+  }[];
+}

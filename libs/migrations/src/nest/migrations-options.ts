@@ -23,6 +23,13 @@ export interface MigrationsModuleOptions {
   typeormMigrationsTable?: string | false;
   /** How long a mutating command waits for another one holding the migration lock, in ms. Default: 60000. */
   lockWaitMs?: number;
+  /**
+   * Source folder scanned for entity classes that no module registers (the empty-migration trap), relative to
+   * the working directory or absolute. Default: `src`.
+   */
+  sourceRoot?: string;
+  /** Module that generated migrations import the `RevisionInfo` type from. Default: `@app/migrations`. */
+  revisionTypeImport?: string;
 }
 
 /** Options after defaults and validation. */
@@ -34,4 +41,6 @@ export interface ResolvedMigrationsOptions {
   ledgerTable: string;
   typeormMigrationsTable: string | false;
   lockWaitMs: number;
+  sourceRoot: string;
+  revisionTypeImport: string;
 }

@@ -3,6 +3,7 @@ import { CLI_COMMANDS } from '../cli/commands';
 import { MIGRATIONS_MODULE_OPTIONS, MIGRATIONS_OPTIONS_TYPE, MigrationsConfigurableModule } from './migrations.module-definition';
 import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
 import type { MigrationsModuleOptions } from './migrations-options';
+import { MigrationGenerator } from './migration-generator.service';
 import { MigrationsService } from './migrations.service';
 import { resolveOptions } from './options-validation';
 
@@ -21,9 +22,10 @@ import { resolveOptions } from './options-validation';
       useFactory: (options: MigrationsModuleOptions) => resolveOptions(options),
     },
     MigrationsService,
+    MigrationGenerator,
     ...CLI_COMMANDS,
   ],
-  exports: [MigrationsService, RESOLVED_MIGRATIONS_OPTIONS],
+  exports: [MigrationsService, MigrationGenerator, RESOLVED_MIGRATIONS_OPTIONS],
 })
 export class MigrationsModule extends MigrationsConfigurableModule {
   /** Registers the module; options are checked here, so a mistake stops the app at boot with a clear message. */

@@ -6,6 +6,7 @@ import { AdvisoryLock, lockKeys } from '../adapter/advisory-lock';
 import { DeferredFlush } from '../adapter/deferred-flush';
 import { Ledger, type LedgerRow } from '../adapter/ledger';
 import { MigrationRunner } from '../adapter/migration-runner';
+import { inlineParams } from '../adapter/sql-names';
 import {
   currentHeads,
   planRollback,
@@ -17,7 +18,7 @@ import {
   type Step,
 } from '../core';
 import { describeDatabase } from './database-label';
-import type { HistoryEntry, RunReport, StampReport, StatusReport, StepEvent } from './migration-reports';
+import type { HistoryEntry, RunReport, SqlPlan, StampReport, StatusReport, StepEvent } from './migration-reports';
 import { MigrationWorkspace } from './migration-workspace';
 import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
 import type { ResolvedMigrationsOptions } from './migrations-options';
@@ -120,6 +121,17 @@ export class MigrationsService {
     return graph.heads().map((id) => ({ id, message: graph.get(id)?.message ?? '' }));
   }
 
+  /** `db branches`: revisions with several children, and those children. */
+  branches(): { id: string; message: string; children: { id: string; message: string; head: boolean }[] }[] {
+    const { graph } = this.workspace();
+    const heads = new Set(graph.heads());
+    return graph.branchPoints().map((id) => ({
+      id,
+      message: graph.get(id).message,
+      children: graph.children(id).map((child) => ({ id: child, message: graph.get(child).message, head: heads.has(child) })),
+    }));
+  }
+
   /** `db migrate [--to REV]`: applies every pending revision up to the target, one transaction each. */
   async upgrade(options: UpgradeOptions = {}): Promise<RunReport> {
     const { graph } = this.workspace();
@@ -140,6 +152,51 @@ export class MigrationsService {
       const steps = planRollback(graph, rows.map((row) => row.id), options.steps ?? 1);
       return this.execute(runner, steps, rows, options.onStep);
     });
+  }
+
+  /**
+   * `db migrate --sql` / `db rollback --sql`: the SQL a run would send, ledger statements included, computed
+   * from the ledger as it is now. Nothing is locked, created or changed.
+   */
+  async planSql(request: { direction: 'up'; to?: string } | { direction: 'down'; steps: number }): Promise<SqlPlan> {
+    const { graph } = this.workspace();
+    const { rows, ledgerExists } = await this.readOnly(async (runner) => ({
+      rows: await this.ledger.read(runner),
+      ledgerExists: await this.ledger.exists(runner),
+    }));
+    const applied = new Set(rows.map((row) => row.id));
+    let steps: Step[];
+    if (request.direction === 'up') {
+      const unknown = unknownApplied(graph, applied);
+      if (unknown.length) throw new UnknownAppliedRevisionError(unknown);
+      steps = planUpgrade(graph, applied, resolveTarget(graph, request.to ?? 'head', applied));
+    } else {
+      steps = planRollback(graph, rows.map((row) => row.id), request.steps);
+    }
+    const migrationRunner = new MigrationRunner(this.dataSource, this.ledger);
+    const legacy = new Set(rows.filter((row) => row.kind === 'legacy').map((row) => row.id));
+    const planned: SqlPlan['steps'] = [];
+    for (const step of steps) {
+      const migration = this.workspace().migration(step.revision.id);
+      const captured = await migrationRunner.preview(migration, step.direction);
+      const statements = captured.map((statement) => inlineParams(statement.sql, statement.params ?? []));
+      if (step.direction === 'up') {
+        const checksum = await migrationRunner.checksum(migration);
+        statements.push(this.ledger.insertSql(migrationRunner.entry(migration, 'applied', checksum, null)));
+      } else {
+        statements.push(...this.ledger.removeSql(step.revision.id, legacy.has(step.revision.id)));
+      }
+      planned.push({
+        direction: step.direction,
+        revision: step.revision.id,
+        parents: [...step.revision.parents],
+        message: step.revision.message,
+        transactional: new migration.migrationClass().transaction !== false,
+        statements,
+      });
+    }
+    const setup = request.direction === 'up' && !ledgerExists && planned.length ? this.ledger.createSql() : [];
+    return { setup, steps: planned };
   }
 
   /** `db stamp [REV]`: makes the ledger say REV without running any migration; `base` empties it. */

@@ -18,6 +18,8 @@ const KNOWN = new Set<keyof MigrationsModuleOptions>([
   'ledgerTable',
   'typeormMigrationsTable',
   'lockWaitMs',
+  'sourceRoot',
+  'revisionTypeImport',
 ]);
 
 /** Applies defaults and fails fast, with one message per mistake, on options that cannot work. */
@@ -56,6 +58,7 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
   if (typeof lockWaitMs !== 'number' || !Number.isFinite(lockWaitMs) || lockWaitMs < 0) {
     problems.push(`'lockWaitMs' must be a number of milliseconds >= 0, got ${show(options.lockWaitMs)}`);
   }
+  const sourceRoot = text('sourceRoot', 'src');
   const resolved: ResolvedMigrationsOptions = {
     migrationsDir: isAbsolute(migrationsDir) ? migrationsDir : resolve(cwd, migrationsDir),
     compiledMigrationsDir: compiled ? (isAbsolute(compiled) ? compiled : resolve(cwd, compiled)) : undefined,
@@ -64,6 +67,8 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
     ledgerTable: identifier('ledgerTable', 'migrations_ledger'),
     typeormMigrationsTable: legacy === undefined ? 'migrations' : (legacy as string | false),
     lockWaitMs: Number(lockWaitMs),
+    sourceRoot: isAbsolute(sourceRoot) ? sourceRoot : resolve(cwd, sourceRoot),
+    revisionTypeImport: text('revisionTypeImport', '@app/migrations'),
   };
   if (problems.length) throw new InvalidMigrationsOptionsError(problems.join('; '));
   return resolved;

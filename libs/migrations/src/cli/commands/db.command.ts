@@ -1,14 +1,27 @@
 import { Command } from 'nest-commander';
 import { UsageError } from '../../core/errors';
 import { DbCommandBase } from '../db-command.base';
+import { BranchesCommand } from './branches.command';
+import { CheckCommand } from './check.command';
 import { CurrentCommand } from './current.command';
 import { HeadsCommand } from './heads.command';
 import { HistoryCommand } from './history.command';
+import { MergeCommand } from './merge.command';
 import { MigrateCommand } from './migrate.command';
 import { RollbackCommand } from './rollback.command';
 import { StampCommand } from './stamp.command';
 
-export const DB_SUBCOMMANDS = [MigrateCommand, RollbackCommand, CurrentCommand, HistoryCommand, StampCommand, HeadsCommand];
+export const DB_SUBCOMMANDS = [
+  MigrateCommand,
+  RollbackCommand,
+  CurrentCommand,
+  HistoryCommand,
+  StampCommand,
+  HeadsCommand,
+  BranchesCommand,
+  MergeCommand,
+  CheckCommand,
+];
 
 @Command({ name: 'db', description: 'Database migrations', subCommands: DB_SUBCOMMANDS })
 export class DbCommand extends DbCommandBase {

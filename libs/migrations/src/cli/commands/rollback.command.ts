@@ -3,6 +3,7 @@ import { MigrationsService } from '../../nest/migrations.service';
 import { DbCommandBase } from '../db-command.base';
 import { parseSteps } from '../option-parsers';
 import { CliOutput } from '../output';
+import { printPlanSql } from '../offline-sql';
 import { progressPrinter } from '../progress';
 
 @SubCommand({ name: 'rollback', description: 'Revert the most recently applied migrations, newest first' })
@@ -16,8 +17,14 @@ export class RollbackCommand extends DbCommandBase {
     return parseSteps(value);
   }
 
-  async run(_: string[], options: { steps?: number } = {}): Promise<void> {
+  @Option({ flags: '--sql', description: 'print the SQL that would run, ledger statements included, and change nothing' })
+  parseSql(): boolean {
+    return true;
+  }
+
+  async run(_: string[], options: { steps?: number; sql?: boolean } = {}): Promise<void> {
     const out = new CliOutput();
+    if (options.sql) return printPlanSql(out, await this.migrations.planSql({ direction: 'down', steps: options.steps ?? 1 }));
     const report = await this.migrations.rollback({ steps: options.steps ?? 1, onStep: progressPrinter(out) });
     const status = await this.migrations.status();
     const at = status.current.map((rev) => rev.id).join(', ') || 'base';

@@ -1,0 +1,131 @@
+import type { DataSource, QueryRunner, Table } from 'typeorm';
+import type { Rename, TableShape } from '../core/rename-candidates';
+import { quoteIdent } from './sql-names';
+
+/** One statement of a generated migration. */
+export interface DiffStatement {
+  sql: string;
+  params?: unknown[];
+}
+
+/** Statements that take the shadow (the migrations' schema) to the entities' schema, and back. */
+export interface SchemaDiff {
+  up: DiffStatement[];
+  down: DiffStatement[];
+}
+
+/**
+ * Compares the registered entities with the schema that the migrations produce, on the shadow database.
+ * TypeORM's schema builder gives the changes to tables that have entities; tables that lost their entity
+ * are dropped here (the schema builder never drops a table), with their full definition in `down`.
+ */
+export class SchemaDiffer {
+  constructor(
+    private readonly shadow: DataSource,
+    /** Tables that belong to no entity but must stay: the ledger, TypeORM's own tables. */
+    private readonly keep: readonly string[],
+  ) {}
+
+  async diff(): Promise<SchemaDiff> {
+    const log = await this.shadow.driver.createSchemaBuilder().log();
+    const up: DiffStatement[] = log.upQueries.map(toStatement);
+    const down: DiffStatement[] = [...log.downQueries].reverse().map(toStatement);
+    const orphans = await this.orphanTables();
+    if (!orphans.length) return { up, down };
+    const runner = this.shadow.createQueryRunner();
+    try {
+      runner.enableSqlMemory();
+      for (const table of orphans) await runner.dropTable(table, false, true, true);
+      const memory = runner.getMemorySql();
+      return {
+        up: [...up, ...memory.upQueries.map(toStatement)],
+        down: [...[...memory.downQueries].reverse().map(toStatement), ...down],
+      };
+    } finally {
+      runner.disableSqlMemory();
+      await runner.release();
+    }
+  }
+
+  /** Column names and types, before (shadow) and after (entities), for rename detection. */
+  async shapes(): Promise<{ before: TableShape[]; after: TableShape[] }> {
+    const runner = this.shadow.createQueryRunner();
+    try {
+      const tables = await runner.getTables(await this.tablePaths(runner));
+      const before = tables
+        .filter((table) => !this.isKept(table.name))
+        .map((table) => ({ name: table.name, columns: table.columns.map((c) => ({ name: c.name, type: shapeType(c.type, c) })) }));
+      const after = this.shadow.entityMetadatas
+        .filter((metadata) => metadata.tableType === 'regular' || metadata.tableType === 'junction')
+        .map((metadata) => ({
+          name: metadata.tablePath,
+          columns: metadata.columns.map((column) => ({
+            name: column.databaseName,
+            type: shapeType(this.shadow.driver.normalizeType(column), column),
+          })),
+        }));
+      return { before, after };
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Renames as SQL, run on the shadow so that the next diff starts from them; returns up and down. */
+  async applyRenames(renames: readonly Rename[]): Promise<SchemaDiff> {
+    const up = renames.map((rename) => ({ sql: renameSql(rename, false) }));
+    const down = [...renames].reverse().map((rename) => ({ sql: renameSql(rename, true) }));
+    for (const statement of up) await this.shadow.query(statement.sql);
+    return { up, down };
+  }
+
+  private async orphanTables(): Promise<Table[]> {
+    const runner = this.shadow.createQueryRunner();
+    try {
+      const wanted = new Set(this.shadow.entityMetadatas.map((metadata) => metadata.tablePath));
+      const tables = await runner.getTables(await this.tablePaths(runner));
+      return tables.filter((table) => !wanted.has(table.name) && !this.isKept(table.name));
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Every base table in the schemas the entities live in. */
+  private async tablePaths(runner: QueryRunner): Promise<string[]> {
+    const current = String((await runner.query('SELECT current_schema() AS "schema"'))[0].schema);
+    const schemas = new Set(this.shadow.entityMetadatas.map((metadata) => metadata.schema ?? current));
+    if (!schemas.size) schemas.add(current);
+    const rows: { table_schema: string; table_name: string }[] = await runner.query(
+      `SELECT "table_schema", "table_name" FROM "information_schema"."tables" WHERE "table_type" = 'BASE TABLE' AND "table_schema" = ANY($1)`,
+      [[...schemas]],
+    );
+    return rows.map((row) => (row.table_schema === current ? row.table_name : `${row.table_schema}.${row.table_name}`));
+  }
+
+  private isKept(name: string): boolean {
+    const bare = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : name;
+    return this.keep.includes(name) || this.keep.includes(bare) || bare === 'typeorm_metadata';
+  }
+}
+
+/** A column's type with what makes two columns interchangeable: length, precision, scale, array. */
+function shapeType(type: string, column: { length?: string | number; precision?: number | null; scale?: number; isArray?: boolean }): string {
+  const size = column.length ? `(${column.length})` : column.precision != null ? `(${column.precision},${column.scale ?? 0})` : '';
+  return `${type}${size}${column.isArray ? '[]' : ''}`;
+}
+
+function toStatement(query: { query: string; parameters?: unknown[] }): DiffStatement {
+  return query.parameters && query.parameters.length ? { sql: query.query, params: query.parameters } : { sql: query.query };
+}
+
+function qualifiedPath(path: string): string {
+  return path.split('.').map(quoteIdent).join('.');
+}
+
+function renameSql(rename: Rename, reverse: boolean): string {
+  const [from, to] = reverse ? [rename.to, rename.from] : [rename.from, rename.to];
+  if (rename.kind === 'column') {
+    return `ALTER TABLE ${qualifiedPath(rename.table)} RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(to)}`;
+  }
+  const bare = to.includes('.') ? to.slice(to.lastIndexOf('.') + 1) : to;
+  return `ALTER TABLE ${qualifiedPath(from)} RENAME TO ${quoteIdent(bare)}`;
+}

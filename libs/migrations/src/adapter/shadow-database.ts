@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource, type DataSourceOptions, type QueryRunner } from 'typeorm';
+import { OperationFailedError } from '../core/errors';
+import { driverCode } from './advisory-lock';
+import { describeDriverError } from './driver-errors';
+import type { LoadedMigration } from './migration-source';
+import { createPgliteDriver, isPglite } from './pglite-driver';
+import { quoteIdent } from './sql-names';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type EntityClass = Function;
+
+/** A throw-away database holding exactly the schema that the migration history produces. */
+export interface ShadowDatabase {
+  readonly dataSource: DataSource;
+  /** `server`: a temporary database on the app's server; `pglite`: an in-memory PGlite. */
+  readonly kind: 'server' | 'pglite';
+  dispose(): Promise<void>;
+}
+
+/**
+ * Opens a shadow database for `main`: a temporary database on the same server when the role may create
+ * one, else an in-memory PGlite. Drift in the developer's own database can then never leak into a
+ * generated migration. The shadow's data source knows the given entities, so TypeORM can diff them.
+ */
+export async function openShadow(main: DataSource, entities: EntityClass[]): Promise<ShadowDatabase> {
+  const options = main.options as DataSourceOptions & { driver?: unknown; url?: string; database?: string };
+  const shared = sharedOptions(options, entities);
+  if (!isPglite(options.driver)) {
+    const name = `${String(main.driver.database ?? 'app').slice(0, 40)}_shadow_${randomBytes(4).toString('hex')}`;
+    try {
+      await main.query(`CREATE DATABASE ${quoteIdent(name)}`);
+    } catch (error) {
+      if (driverCode(error) !== '42501') {
+        throw new OperationFailedError(`Cannot create the shadow database: ${describeDriverError(error)}`, undefined, 'shadow_failed');
+      }
+      return openPglite(shared);
+    }
+    const dataSource = new DataSource({ ...options, ...shared, ...onDatabase(options, name) } as DataSourceOptions);
+    try {
+      await dataSource.initialize();
+    } catch (error) {
+      await dropDatabase(main, name);
+      throw error;
+    }
+    return {
+      dataSource,
+      kind: 'server',
+      dispose: async () => {
+        await dataSource.destroy().catch(() => undefined);
+        await dropDatabase(main, name);
+      },
+    };
+  }
+  return openPglite(shared);
+}
+
+async function openPglite(shared: Partial<DataSourceOptions>): Promise<ShadowDatabase> {
+  const driver = createPgliteDriver({});
+  const dataSource = new DataSource({ type: 'postgres', driver, ...shared } as DataSourceOptions);
+  await dataSource.initialize();
+  return {
+    dataSource,
+    kind: 'pglite',
+    dispose: async () => {
+      await dataSource.destroy().catch(() => undefined);
+      await driver.close().catch(() => undefined);
+    },
+  };
+}
+
+/** What the shadow must share with the app's data source for TypeORM to generate the same SQL. */
+function sharedOptions(options: DataSourceOptions, entities: EntityClass[]): Partial<DataSourceOptions> {
+  const source = options as DataSourceOptions & Record<string, unknown>;
+  return {
+    name: undefined,
+    entities,
+    migrations: [],
+    subscribers: [],
+    synchronize: false,
+    migrationsRun: false,
+    dropSchema: false,
+    logging: false,
+    ...(source.namingStrategy ? { namingStrategy: source.namingStrategy } : {}),
+    ...(source.entityPrefix ? { entityPrefix: source.entityPrefix } : {}),
+    ...(source.schema ? { schema: source.schema } : {}),
+    ...(source.uuidExtension ? { uuidExtension: source.uuidExtension } : {}),
+  } as Partial<DataSourceOptions>;
+}
+
+function onDatabase(options: { url?: string }, database: string): Partial<DataSourceOptions> {
+  if (!options.url) return { database } as Partial<DataSourceOptions>;
+  const url = new URL(options.url);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  return { url: url.toString(), database } as Partial<DataSourceOptions>;
+}
+
+async function dropDatabase(main: DataSource, name: string): Promise<void> {
+  await main.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() =>
+    main.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`).catch(() => undefined),
+  );
+}
+
+/** Runs every migration's `up` on the shadow, in graph order, one transaction each; no ledger. */
+export async function replayMigrations(shadow: DataSource, migrations: readonly LoadedMigration[]): Promise<void> {
+  const runner: QueryRunner = shadow.createQueryRunner();
+  try {
+    for (const migration of migrations) {
+      const instance = new migration.migrationClass();
+      const transactional = instance.transaction !== false;
+      if (transactional) await runner.startTransaction();
+      try {
+        await instance.up(runner);
+        if (transactional) await runner.commitTransaction();
+      } catch (error) {
+        if (transactional && runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        throw new OperationFailedError(
+          `Migration ${migration.revision.id} failed on the shadow database: ${describeDriverError(error)}`,
+          'The migration history does not apply cleanly to an empty database: fix that migration first.',
+          'shadow_replay_failed',
+        );
+      }
+    }
+  } finally {
+    await runner.release();
+  }
+}

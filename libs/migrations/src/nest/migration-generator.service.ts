@@ -1,0 +1,209 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { scanEntityDeclarations, type DeclaredEntity } from '../adapter/entity-scan';
+import { writeMigrationFile } from '../adapter/migration-file-writer';
+import { newRevisionId } from '../adapter/revision-id';
+import { SchemaDiffer, type DiffStatement } from '../adapter/schema-diff';
+import { openShadow, replayMigrations } from '../adapter/shadow-database';
+import { describeStatement, loadSqlParser } from '../adapter/sql-annotations';
+import { MultipleHeadsError, NotUpToDateError, UnregisteredEntitiesError, UsageError } from '../core/errors';
+import { migrationFileName, renderMigration, type TemplateStatement } from '../core/migration-template';
+import { describeRename, findRenameCandidates, sameRename, type Rename } from '../core/rename-candidates';
+import { resolveRevision } from '../core/resolve-revision';
+import { className, slugify, validateMessage } from '../core/slug';
+import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
+import type { ResolvedMigrationsOptions } from './migrations-options';
+import { MigrationsService } from './migrations.service';
+
+export interface GenerateOptions {
+  message: string;
+  /** Write a blank migration (for data migrations) without diffing. */
+  empty?: boolean;
+  /** Renames to generate instead of drop + add (`--rename`). */
+  renames?: Rename[];
+  /** Asks whether a rename candidate is a rename; absent when there is no one to ask (no TTY). */
+  confirm?: (rename: Rename) => Promise<boolean>;
+  /** Generate even though some entity files are not registered. */
+  allowUnregistered?: boolean;
+}
+
+export interface GenerateReport {
+  /** Absolute path of the written file; absent when there was nothing to write. */
+  file?: string;
+  id?: string;
+  statements: number;
+  destructive: number;
+  /** Rename candidates that were generated as drop + add. */
+  unresolvedRenames: Rename[];
+  renames: Rename[];
+}
+
+/** What `db check` found. Stable shape: it is also the `--json` output. */
+export interface CheckReport {
+  inSync: boolean;
+  /** Statements a migration would need for the migrations to match the entities. */
+  differences: string[];
+  unregistered: DeclaredEntity[];
+  shadow: 'server' | 'pglite';
+}
+
+interface Diffed {
+  up: DiffStatement[];
+  down: DiffStatement[];
+  unresolved: Rename[];
+  renames: Rename[];
+  shadow: 'server' | 'pglite';
+}
+
+/**
+ * Autogenerate and drift check. Both diff the registered entities against the schema the migration history
+ * produces, replayed on a shadow database, never against the developer's own database.
+ */
+@Injectable()
+export class MigrationGenerator {
+  constructor(
+    @Inject(RESOLVED_MIGRATIONS_OPTIONS) private readonly options: ResolvedMigrationsOptions,
+    private readonly migrations: MigrationsService,
+  ) {}
+
+  /** `db migrate -m MSG`. */
+  async generate(input: GenerateOptions): Promise<GenerateReport> {
+    const message = validateMessage(input.message);
+    const parents = await this.parentsForNewRevision();
+    if (input.empty) return this.write(message, parents, { up: [], down: [], unresolved: [], renames: [], shadow: 'pglite' });
+    const unregistered = this.unregistered();
+    if (unregistered.length && !input.allowUnregistered) throw new UnregisteredEntitiesError(unregistered);
+    const diffed = await this.diff(input.renames ?? [], input.confirm);
+    if (!diffed.up.length) return { statements: 0, destructive: 0, unresolvedRenames: [], renames: [] };
+    return this.write(message, parents, diffed);
+  }
+
+  /** `db check`: do the entities match the migrations, and is every entity file registered? */
+  async check(): Promise<CheckReport> {
+    const unregistered = this.unregistered();
+    const diffed = await this.diff([], undefined);
+    const differences = diffed.up.map((statement) => statement.sql);
+    return { inSync: !differences.length && !unregistered.length, differences, unregistered, shadow: diffed.shadow };
+  }
+
+  /** `db merge`: a revision whose parents are the given revisions (default: every head). */
+  async merge(messageInput: string | undefined, specs: readonly string[]): Promise<{ file: string; id: string; parents: string[] }> {
+    const { graph } = this.migrations.workspace();
+    const parents = specs.length ? [...new Set(specs.map((spec) => resolveRevision(graph, spec)))] : [...graph.heads()];
+    if (parents.length < 2) {
+      throw new UsageError(
+        specs.length ? 'A merge needs at least two different revisions' : `Nothing to merge: there is ${graph.heads().length} head`,
+        'List the heads with `db heads`.',
+      );
+    }
+    for (const id of parents) {
+      const covered = parents.find((other) => other !== id && graph.ancestors(other).has(id));
+      if (covered) throw new UsageError(`Revision ${id} is already an ancestor of ${covered}: nothing to merge`);
+    }
+    const message = validateMessage(messageInput ?? `Merge ${parents.join(', ')}`);
+    const report = await this.write(message, parents, { up: [], down: [], unresolved: [], renames: [], shadow: 'pglite' });
+    return { file: report.file as string, id: report.id as string, parents };
+  }
+
+  private async parentsForNewRevision(): Promise<string[]> {
+    const { graph } = this.migrations.workspace();
+    const heads = graph.heads();
+    if (heads.length > 1) throw new MultipleHeadsError(heads, 'generate a migration');
+    const status = await this.migrations.status();
+    if (!status.atHead) throw new NotUpToDateError(status.pending.length, status.unknown);
+    return [...heads];
+  }
+
+  private unregistered(): DeclaredEntity[] {
+    const known = new Set(
+      this.migrations.dataSource.entityMetadatas.map((metadata) => metadata.target).filter((t) => typeof t === 'function').map((t) => (t as { name: string }).name),
+    );
+    return scanEntityDeclarations(this.options.sourceRoot).filter((declared) => !known.has(declared.className));
+  }
+
+  private async diff(requested: readonly Rename[], confirm: GenerateOptions['confirm']): Promise<Diffed> {
+    const workspace = this.migrations.workspace();
+    const main = this.migrations.dataSource;
+    const shadow = await openShadow(main, (main.options.entities ?? []) as never[]);
+    try {
+      await replayMigrations(shadow.dataSource, workspace.graph.all().map((rev) => workspace.migration(rev.id)));
+      const keep = [this.options.ledgerTable, ...(this.options.typeormMigrationsTable ? [this.options.typeormMigrationsTable] : [])];
+      const differ = new SchemaDiffer(shadow.dataSource, keep);
+      const { before, after } = await differ.shapes();
+      const candidates = findRenameCandidates(before, after);
+      for (const rename of requested) {
+        if (!candidates.some((candidate) => sameRename(candidate, rename))) {
+          throw new UsageError(
+            `--rename ${describeRename(rename)} does not match a rename candidate`,
+            candidates.length
+              ? `Candidates: ${candidates.map(describeRename).join('; ')}.`
+              : 'No column or table disappears while another of the same type appears.',
+          );
+        }
+      }
+      const renames = [...requested];
+      for (const candidate of candidates) {
+        if (renames.some((chosen) => sameRename(chosen, candidate) || overlaps(chosen, candidate))) continue;
+        if (confirm && (await confirm(candidate))) renames.push(candidate);
+      }
+      const renamed = renames.length ? await differ.applyRenames(renames) : { up: [], down: [] };
+      const changes = await differ.diff();
+      const unresolved = candidates.filter((candidate) => !renames.some((chosen) => sameRename(chosen, candidate) || overlaps(chosen, candidate)));
+      return {
+        up: [...renamed.up, ...changes.up],
+        down: [...changes.down, ...renamed.down],
+        unresolved,
+        renames,
+        shadow: shadow.kind,
+      };
+    } finally {
+      await shadow.dispose();
+    }
+  }
+
+  private async write(message: string, parents: string[], diffed: Diffed): Promise<GenerateReport> {
+    await loadSqlParser();
+    const { graph } = this.migrations.workspace();
+    const id = newRevisionId(new Set(graph.ids()));
+    const createdAt = new Date();
+    const up = annotate(diffed.up, diffed.unresolved);
+    const down = annotate(diffed.down, []);
+    const source = renderMigration({
+      id,
+      parents,
+      message,
+      createdAt,
+      className: className(message, createdAt.getTime()),
+      up,
+      down,
+      importFrom: this.options.revisionTypeImport,
+    });
+    const file = writeMigrationFile(this.options.migrationsDir, migrationFileName(createdAt, id, slugify(message)), source);
+    const destructive = up.filter((statement) => statement.comment?.includes('DESTRUCTIVE')).length;
+    return { file, id, statements: diffed.up.length, destructive, unresolvedRenames: diffed.unresolved, renames: diffed.renames };
+  }
+}
+
+/** Two renames touching the same column or table: choosing one settles the other. */
+function overlaps(a: Rename, b: Rename): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'column' && b.kind === 'column' && a.table !== b.table) return false;
+  return a.from === b.from || a.to === b.to;
+}
+
+function annotate(statements: DiffStatement[], unresolved: readonly Rename[]): TemplateStatement[] {
+  return statements.map((statement) => {
+    const notes = describeStatement(statement.sql).map((note) => note.text);
+    for (const rename of unresolved) {
+      const dropped = rename.kind === 'column' ? `drops column ${rename.table}.${rename.from} ` : `drops table ${rename.from} `;
+      if (notes.some((note) => note.includes(dropped))) {
+        notes.push(`WARNING: looks like a rename (${describeRename(rename)}); this drop loses the data. To keep it, ` +
+          `delete this file and run again with --rename ${renameFlag(rename)}`);
+      }
+    }
+    return { sql: statement.sql, ...(statement.params ? { params: statement.params } : {}), ...(notes.length ? { comment: notes.join('\n') } : {}) };
+  });
+}
+
+export function renameFlag(rename: Rename): string {
+  return rename.kind === 'column' ? `${rename.table}.${rename.from}:${rename.to}` : `${rename.from}:${rename.to}`;
+}
