@@ -27,7 +27,12 @@ export class SchemaDiffer {
   ) {}
 
   async diff(): Promise<SchemaDiff> {
-    const log = await this.shadow.driver.createSchemaBuilder().log();
+    const builder = this.shadow.driver.createSchemaBuilder();
+    // TypeORM renames a column by itself when exactly one disappears and one appears with the same type.
+    // Renames are decided before the diff (asked, or given with --rename) and replayed on the shadow, so
+    // any left here are drop + add, as the user chose.
+    (builder as unknown as { renameColumns: () => Promise<void> }).renameColumns = async () => undefined;
+    const log = await builder.log();
     const up: DiffStatement[] = log.upQueries.map(toStatement);
     const down: DiffStatement[] = [...log.downQueries].reverse().map(toStatement);
     const orphans = await this.orphanTables();
@@ -70,12 +75,46 @@ export class SchemaDiffer {
     }
   }
 
-  /** Renames as SQL, run on the shadow so that the next diff starts from them; returns up and down. */
+  /**
+   * Renames as SQL, run on the shadow so that the next diff starts from them; returns up and down. A renamed
+   * table's serial sequences (`<table>_<column>_seq`) are renamed with it, as TypeORM names them after the table.
+   */
   async applyRenames(renames: readonly Rename[]): Promise<SchemaDiff> {
-    const up = renames.map((rename) => ({ sql: renameSql(rename, false) }));
-    const down = [...renames].reverse().map((rename) => ({ sql: renameSql(rename, true) }));
-    for (const statement of up) await this.shadow.query(statement.sql);
+    const up: DiffStatement[] = [];
+    const down: DiffStatement[] = [];
+    for (const rename of renames) {
+      const pairs: [string, string][] = [[renameSql(rename, false), renameSql(rename, true)]];
+      if (rename.kind === 'table') pairs.push(...(await this.sequenceRenames(rename.from, rename.to)));
+      for (const [forward, backward] of pairs) {
+        await this.shadow.query(forward);
+        up.push({ sql: forward });
+        down.unshift({ sql: backward });
+      }
+    }
     return { up, down };
+  }
+
+  private async sequenceRenames(from: string, to: string): Promise<[string, string][]> {
+    const rows: { schema: string; sequence: string; column: string }[] = await this.shadow.query(
+      `SELECT n.nspname AS "schema", s.relname AS "sequence", a.attname AS "column"
+         FROM pg_class s
+         JOIN pg_namespace n ON n.oid = s.relnamespace
+         JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i')
+         JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+        WHERE s.relkind = 'S' AND d.refobjid = $1::regclass`,
+      [qualifiedPath(from)],
+    );
+    const oldBare = bareName(from);
+    const newBare = bareName(to);
+    return rows
+      .filter((row) => row.sequence === `${oldBare}_${row.column}_seq`)
+      .map((row) => {
+        const renamed = `${newBare}_${row.column}_seq`;
+        return [
+          `ALTER SEQUENCE ${quoteIdent(row.schema)}.${quoteIdent(row.sequence)} RENAME TO ${quoteIdent(renamed)}`,
+          `ALTER SEQUENCE ${quoteIdent(row.schema)}.${quoteIdent(renamed)} RENAME TO ${quoteIdent(row.sequence)}`,
+        ];
+      });
   }
 
   private async orphanTables(): Promise<Table[]> {
@@ -117,6 +156,10 @@ function toStatement(query: { query: string; parameters?: unknown[] }): DiffStat
   return query.parameters && query.parameters.length ? { sql: query.query, params: query.parameters } : { sql: query.query };
 }
 
+function bareName(path: string): string {
+  return path.includes('.') ? path.slice(path.lastIndexOf('.') + 1) : path;
+}
+
 function qualifiedPath(path: string): string {
   return path.split('.').map(quoteIdent).join('.');
 }
@@ -126,6 +169,5 @@ function renameSql(rename: Rename, reverse: boolean): string {
   if (rename.kind === 'column') {
     return `ALTER TABLE ${qualifiedPath(rename.table)} RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(to)}`;
   }
-  const bare = to.includes('.') ? to.slice(to.lastIndexOf('.') + 1) : to;
-  return `ALTER TABLE ${qualifiedPath(from)} RENAME TO ${quoteIdent(bare)}`;
+  return `ALTER TABLE ${qualifiedPath(from)} RENAME TO ${quoteIdent(bareName(to))}`;
 }

@@ -40,7 +40,9 @@ export async function runCommand(rootModule: Type<unknown>, argv: string[], cliN
   const verbose = argv.includes('--verbose') || /\bnest-migrations\b|^\*$/.test(process.env.DEBUG ?? '');
   const args = argv.filter((arg) => arg !== '--verbose');
   const originalArgv = process.argv;
+  const originalExitCode = process.exitCode;
   process.argv = [process.argv[0], process.argv[1] ?? cliName, ...args];
+  process.exitCode = undefined;
   let failure: { error: unknown } | undefined;
   try {
     await CommandFactory.run(rootModule, {
@@ -58,6 +60,7 @@ export async function runCommand(rootModule: Type<unknown>, argv: string[], cliN
     return reportError(asUserError(error), verbose, (line) => process.stderr.write(`${line}\n`));
   } finally {
     process.argv = originalArgv;
+    process.exitCode = originalExitCode;
   }
 }
 
