@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { createDatabaseOptions, MigrationsModule } from '@app/migrations';
+import { HealthModule } from './health/health.module';
 import { OrdersModule } from './orders/orders.module';
 import { ProductsModule } from './products/products.module';
 import { UsersModule } from './users/users.module';
@@ -18,17 +19,27 @@ import { UsersModule } from './users/users.module';
         createDatabaseOptions({ url: config.get<string>('DATABASE_URL'), embeddedDataDir: config.get<string>('PGLITE_DATA_DIR') }),
     }),
     MigrationsModule.forRootAsync({
+      isGlobal: true,
       inject: [ConfigService],
       useFactory: (config: ConfigService) => ({
         migrationsDir: config.get<string>('MIGRATIONS_DIR', 'migrations'),
         // dist/src/app.module.js -> dist/migrations: where the build puts the compiled migrations.
         compiledMigrationsDir: config.get<string>('MIGRATIONS_COMPILED_DIR', join(__dirname, '..', 'migrations')),
         lockWaitMs: Number(config.get<string>('MIGRATIONS_LOCK_WAIT_MS', '60000')),
+        // MIGRATE_ON_BOOT=true applies pending migrations before the app serves (see docs/run-on-boot.md).
+        runOnBoot: {
+          enabled: config.get<string>('MIGRATE_ON_BOOT') === 'true',
+          onFailure: config.get<string>('MIGRATE_ON_BOOT_ON_FAILURE') === 'continue' ? 'continue' : 'exit',
+          onUnknownRevisions: config.get<string>('MIGRATE_ON_BOOT_ON_UNKNOWN') === 'fail' ? 'fail' : 'continue',
+          lockTimeoutMs: Number(config.get<string>('MIGRATE_ON_BOOT_LOCK_TIMEOUT_MS', '5000')),
+          lockRetries: Number(config.get<string>('MIGRATE_ON_BOOT_LOCK_RETRIES', '3')),
+        },
       }),
     }),
     UsersModule,
     ProductsModule,
     OrdersModule,
+    HealthModule,
   ],
 })
 export class AppModule {}

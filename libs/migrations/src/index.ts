@@ -10,3 +10,15 @@ export type { StatusReport, HistoryEntry, RunReport, StampReport, StepEvent, Rev
 export { runApp, runCommand, type RunAppOptions } from './cli/run-app';
 export type { RevisionInfo } from './adapter/migration-source';
 export * from './core/errors';
+export { MigrationGenerator, type GenerateOptions, type GenerateReport, type CheckReport } from './nest/migration-generator.service';
+export { BootMigrator, BootMigrationError, type BootState } from './nest/boot-migrator.service';
+export { SafetyChecksService } from './nest/safety-checks.service';
+export {
+  MigrationSafetyCheck,
+  type SafetyCheck,
+  type SafetyCheckContext,
+  type SafetyCheckIssue,
+  type SafetyCheckOptions,
+} from './nest/safety-check.decorator';
+export type { RunOnBootOptions, SafetyChecksOptions } from './nest/migrations-options';
+export type { CheckLevel, Finding } from './core/safety';

@@ -16,6 +16,8 @@ interface IndexEntry {
   size: number;
   mtimeMs: number;
   exports: ExportDescriptor[];
+  /** Checksums of what each export's migration runs, by export name, once computed. */
+  checksums?: Record<string, string>;
 }
 
 interface IndexFile {
@@ -67,6 +69,19 @@ export class MigrationIndex {
     this.dirty = true;
   }
 
+  checksum(name: string, exportName: string): string | undefined {
+    return this.entries[name]?.checksums?.[exportName];
+  }
+
+  /** Stores a checksum; the index is written once, when the process exits, not once per migration. */
+  storeChecksum(name: string, exportName: string, checksum: string): void {
+    const entry = this.entries[name];
+    if (!entry) return;
+    entry.checksums = { ...entry.checksums, [exportName]: checksum };
+    this.dirty = true;
+    saveOnExit(this);
+  }
+
   /** Keeps only the given files, so deleted migrations leave no stale entries. */
   retain(names: ReadonlySet<string>): void {
     for (const name of Object.keys(this.entries)) {
@@ -95,7 +110,20 @@ export class MigrationIndex {
   }
 }
 
+const pendingSaves = new Set<MigrationIndex>();
+
+/** One exit hook for every index with unsaved checksums: a run of N migrations writes the index once. */
+function saveOnExit(index: MigrationIndex): void {
+  if (!pendingSaves.size) process.once('exit', () => pendingSaves.forEach((pending) => pending.save()));
+  pendingSaves.add(index);
+}
+
 function candidates(dir: string): string[] {
   const key = createHash('sha256').update(dir).digest('hex').slice(0, 16);
   return [join(dir, FILE_NAME), join(tmpdir(), `nest-migrations-index-${key}.json`)];
+}
+
+/** Writes every index with unsaved checksums now (after boot, where the process may live for days). */
+export function flushMigrationIndexes(): void {
+  pendingSaves.forEach((index) => index.save());
 }

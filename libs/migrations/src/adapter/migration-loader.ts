@@ -20,7 +20,7 @@ export function loadMigrations(dir: string): LoadedMigration[] {
   const names = pickFiles(readdirSync(dir));
   const index = MigrationIndex.open(dir);
   const ours: LoadedMigration[] = [];
-  const legacy: { file: string; descriptor: ExportDescriptor; timestamp: number }[] = [];
+  const legacy: { file: string; descriptor: ExportDescriptor; timestamp: number; cache: ChecksumCache }[] = [];
   for (const name of names) {
     const file = join(dir, name);
     const { size, mtimeMs } = statSync(file);
@@ -29,9 +29,10 @@ export function loadMigrations(dir: string): LoadedMigration[] {
       descriptors = describeExports(file);
       index.store(name, size, mtimeMs, descriptors);
     }
+    const cache = checksumCache(index, name);
     for (const descriptor of descriptors) {
       if (descriptor.info) {
-        ours.push(fromRevisionInfo(file, descriptor, descriptor.info));
+        ours.push(fromRevisionInfo(file, descriptor, descriptor.info, cache));
         continue;
       }
       const match = TYPEORM_NAME.exec(descriptor.name);
@@ -42,7 +43,7 @@ export function loadMigrations(dir: string): LoadedMigration[] {
           'invalid_migration',
         );
       }
-      legacy.push({ file, descriptor, timestamp: Number(match[2]) });
+      legacy.push({ file, descriptor, timestamp: Number(match[2]), cache });
     }
   }
   index.retain(new Set(names));
@@ -120,7 +121,16 @@ function instanceName(cls: MigrationClass): string | undefined {
   }
 }
 
-function fromRevisionInfo(file: string, descriptor: ExportDescriptor, info: RevisionInfo): LoadedMigration {
+type ChecksumCache = (exportName: string) => Pick<LoadedMigration, 'cachedChecksum' | 'rememberChecksum'>;
+
+function checksumCache(index: MigrationIndex, name: string): ChecksumCache {
+  return (exportName) => ({
+    cachedChecksum: () => index.checksum(name, exportName),
+    rememberChecksum: (checksum) => index.storeChecksum(name, exportName, checksum),
+  });
+}
+
+function fromRevisionInfo(file: string, descriptor: ExportDescriptor, info: RevisionInfo, cache: ChecksumCache): LoadedMigration {
   if (typeof info.id !== 'string' || !REVISION_ID.test(info.id)) {
     throw new OperationFailedError(
       `Migration ${basename(file)} has an invalid revision id '${String(info.id)}' (want 12 lowercase hex characters)`,
@@ -138,17 +148,20 @@ function fromRevisionInfo(file: string, descriptor: ExportDescriptor, info: Revi
     message: info.message ?? '',
     createdAt: createdAt && !Number.isNaN(createdAt.getTime()) ? createdAt : undefined,
   };
-  return withLazyClass({ revision, file, className: descriptor.exportName, format: 'revision', info }, lazyClass(file, descriptor));
+  return withLazyClass(
+    { revision, file, className: descriptor.exportName, format: 'revision', info, ...cache(descriptor.exportName) },
+    lazyClass(file, descriptor),
+  );
 }
 
 function withLazyClass(base: Omit<LoadedMigration, 'migrationClass'>, load: () => MigrationClass): LoadedMigration {
   return Object.defineProperty({ ...base }, 'migrationClass', { get: load, enumerable: true }) as LoadedMigration;
 }
 
-function chainLegacy(items: { file: string; descriptor: ExportDescriptor; timestamp: number }[]): LoadedMigration[] {
+function chainLegacy(items: { file: string; descriptor: ExportDescriptor; timestamp: number; cache: ChecksumCache }[]): LoadedMigration[] {
   items.sort((a, b) => a.timestamp - b.timestamp || a.descriptor.name.localeCompare(b.descriptor.name));
   let parent: string | undefined;
-  return items.map(({ file, descriptor, timestamp }) => {
+  return items.map(({ file, descriptor, timestamp, cache }) => {
     const name = descriptor.name;
     const revision: Revision = {
       id: name,
@@ -157,7 +170,7 @@ function chainLegacy(items: { file: string; descriptor: ExportDescriptor; timest
       createdAt: new Date(timestamp),
     };
     parent = name;
-    return withLazyClass({ revision, file, className: name, format: 'typeorm' }, lazyClass(file, descriptor));
+    return withLazyClass({ revision, file, className: name, format: 'typeorm', ...cache(descriptor.exportName) }, lazyClass(file, descriptor));
   });
 }
 

@@ -25,7 +25,16 @@ export class MigrationRunner {
     private readonly ledger: Ledger,
   ) {}
 
+  /** The checksum of what a migration runs, remembered in the migration index while its file is unchanged. */
   async checksum(migration: LoadedMigration): Promise<string | null> {
+    const cached = migration.cachedChecksum();
+    if (cached) return cached;
+    const computed = await this.computeChecksum(migration);
+    if (computed) migration.rememberChecksum(computed);
+    return computed;
+  }
+
+  private async computeChecksum(migration: LoadedMigration): Promise<string | null> {
     try {
       const instance = new migration.migrationClass();
       const [up, down] = await Promise.all([

@@ -28,4 +28,8 @@ export interface LoadedMigration {
   readonly format: 'revision' | 'typeorm';
   readonly migrationClass: MigrationClass;
   readonly info?: RevisionInfo;
+  /** The checksum remembered for this migration's file as it is now, if any. */
+  cachedChecksum(): string | undefined;
+  /** Remembers a computed checksum (kept in the migration index while the file is unchanged). */
+  rememberChecksum(checksum: string): void;
 }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { CommandFactory } from 'nest-commander';
 import { connectionError } from '../adapter/driver-errors';
 import { MigrationsError } from '../core/errors';
+import { BootMigrationError } from '../nest/boot-migrator.service';
 import { markCliMode } from '../nest/run-mode';
 import { CliLogger } from './cli-logger';
 import { reportError } from './error-report';
@@ -27,8 +28,14 @@ export interface RunAppOptions {
 export async function runApp(rootModule: Type<unknown>, options: RunAppOptions): Promise<void> {
   const argv = options.argv ?? process.argv.slice(2);
   if (argv.length === 0) {
-    const app = await NestFactory.create(rootModule, options.appOptions);
-    await options.serve(app);
+    try {
+      const app = await NestFactory.create(rootModule, { ...options.appOptions, abortOnError: false });
+      await options.serve(app);
+    } catch (error) {
+      // A failed boot migration (onFailure: exit) was logged by the hook; any other boot error gets one line.
+      if (error instanceof BootMigrationError) process.exit(error.exitCode);
+      process.exit(reportError(asUserError(error), false, (line) => process.stderr.write(`${line}\n`)) || 1);
+    }
     return;
   }
   process.exit(await runCommand(rootModule, argv, options.cliName));

@@ -149,3 +149,12 @@ export class UnregisteredEntitiesError extends MigrationsError {
     );
   }
 }
+
+/** A run refused before anything ran: a safety rule blocked it. */
+export class SafetyRefusalError extends MigrationsError {
+  readonly exitCode = 2;
+  readonly code = 'refused';
+  constructor(message: string, hint?: string) {
+    super(message, hint);
+  }
+}

@@ -1,3 +1,40 @@
+import type { CheckLevel } from '../core/safety';
+
+/** Levels of the safety checks, used by the boot hook and `db lint`. Custom checks are keyed by their name. */
+export interface SafetyChecksOptions {
+  /** DROP TABLE/COLUMN/SCHEMA, TRUNCATE, type changes, renames, unless the migration sets `allowDestructive`. Default: `block`. */
+  destructive?: CheckLevel;
+  /** CREATE INDEX without CONCURRENTLY, FOREIGN KEY/CHECK without NOT VALID, SET NOT NULL, volatile defaults on existing tables. Default: `warn`. */
+  lockHeavy?: CheckLevel;
+  /** An applied migration whose SQL changed since it was applied. Default: `warn`. */
+  integrity?: CheckLevel;
+  /** Levels of user checks (`@MigrationSafetyCheck()`), by name. Default: the check's own level, else `block`. */
+  [custom: string]: CheckLevel | undefined;
+}
+
+/** The run-on-boot hook: apply pending migrations before the app serves. */
+export interface RunOnBootOptions {
+  /** Default: false. */
+  enabled?: boolean;
+  /** `NODE_ENV` values in which the hook may migrate; others skip it with a log line. Default: any. */
+  environments?: string[];
+  /** Refuse when more migrations than this are pending. Default: no cap. */
+  maxPending?: number;
+  /**
+   * The database has revisions the code does not know (an older image after a newer one migrated):
+   * `continue` serves with a warning (rolling deploys), `fail` refuses. Default: `continue`.
+   */
+  onUnknownRevisions?: 'fail' | 'continue';
+  /** What a refused or failed boot migration does: `exit` (non-zero, the orchestrator restarts) or `continue` (serve; health says not ready). Default: `exit`. */
+  onFailure?: 'exit' | 'continue';
+  /** `lock_timeout` for each migration's statements, in ms. Default: 5000. */
+  lockTimeoutMs?: number;
+  /** `statement_timeout` for each migration's statements, in ms; 0 for none. Default: 0. */
+  statementTimeoutMs?: number;
+  /** How many times a migration that hit `lock_timeout` is retried (it is rolled back first). Default: 3. */
+  lockRetries?: number;
+}
+
 /** Options of `MigrationsModule.forRoot()` / `forRootAsync()`. Every field has a default. */
 export interface MigrationsModuleOptions {
   /**
@@ -30,6 +67,10 @@ export interface MigrationsModuleOptions {
   sourceRoot?: string;
   /** Module that generated migrations import the `RevisionInfo` type from. Default: `@app/migrations`. */
   revisionTypeImport?: string;
+  /** Safety check levels (boot hook and `db lint`). */
+  checks?: SafetyChecksOptions;
+  /** Apply pending migrations when the app boots (never in CLI mode). Default: off. */
+  runOnBoot?: RunOnBootOptions;
 }
 
 /** Options after defaults and validation. */
@@ -43,4 +84,6 @@ export interface ResolvedMigrationsOptions {
   lockWaitMs: number;
   sourceRoot: string;
   revisionTypeImport: string;
+  checks: Required<Pick<SafetyChecksOptions, 'destructive' | 'lockHeavy' | 'integrity'>> & SafetyChecksOptions;
+  runOnBoot: Required<Omit<RunOnBootOptions, 'environments' | 'maxPending'>> & Pick<RunOnBootOptions, 'environments' | 'maxPending'>;
 }

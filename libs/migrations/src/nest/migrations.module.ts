@@ -1,9 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { CLI_COMMANDS } from '../cli/commands';
 import { MIGRATIONS_MODULE_OPTIONS, MIGRATIONS_OPTIONS_TYPE, MigrationsConfigurableModule } from './migrations.module-definition';
 import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
 import type { MigrationsModuleOptions } from './migrations-options';
+import { BootMigrator } from './boot-migrator.service';
 import { MigrationGenerator } from './migration-generator.service';
+import { SafetyChecksService } from './safety-checks.service';
 import { MigrationsService } from './migrations.service';
 import { resolveOptions } from './options-validation';
 
@@ -15,6 +18,7 @@ import { resolveOptions } from './options-validation';
  * MigrationsModule.forRootAsync({ inject: [ConfigService], useFactory: (c: ConfigService) => ({ schema: c.get('DB_SCHEMA') }) })
  */
 @Module({
+  imports: [DiscoveryModule],
   providers: [
     {
       provide: RESOLVED_MIGRATIONS_OPTIONS,
@@ -23,9 +27,11 @@ import { resolveOptions } from './options-validation';
     },
     MigrationsService,
     MigrationGenerator,
+    SafetyChecksService,
+    BootMigrator,
     ...CLI_COMMANDS,
   ],
-  exports: [MigrationsService, MigrationGenerator, RESOLVED_MIGRATIONS_OPTIONS],
+  exports: [MigrationsService, MigrationGenerator, SafetyChecksService, BootMigrator, RESOLVED_MIGRATIONS_OPTIONS],
 })
 export class MigrationsModule extends MigrationsConfigurableModule {
   /** Registers the module; options are checked here, so a mistake stops the app at boot with a clear message. */

@@ -4,6 +4,9 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { AdvisoryLock, lockKeys } from '../adapter/advisory-lock';
 import { DeferredFlush } from '../adapter/deferred-flush';
+import { flushMigrationIndexes } from '../adapter/migration-index';
+import type { LoadedMigration } from '../adapter/migration-source';
+import { SessionSettings, withLockRetries } from '../adapter/session-settings';
 import { Ledger, type LedgerRow } from '../adapter/ledger';
 import { MigrationRunner } from '../adapter/migration-runner';
 import { inlineParams } from '../adapter/sql-names';
@@ -27,6 +30,22 @@ export interface UpgradeOptions {
   /** Target revision spec (`head`, an id or prefix, `+N`); default `head`. */
   to?: string;
   onStep?: (event: StepEvent) => void;
+  /**
+   * Called under the lock, after the ledger was re-read, with what is about to run; throwing refuses the
+   * run with nothing applied. The boot hook runs its safety checks here.
+   */
+  onPlan?: (migrations: LoadedMigration[], rows: LedgerRow[]) => Promise<void>;
+  /** Session settings for the migrations' statements. */
+  timeouts?: SessionTimeouts;
+  /** Retries of a migration that hit `lock_timeout` (it is rolled back before each retry). Default: 0. */
+  lockRetries?: number;
+}
+
+export interface SessionTimeouts {
+  /** `lock_timeout` in ms (0: none). */
+  lockTimeoutMs?: number;
+  /** `statement_timeout` in ms (0: none). */
+  statementTimeoutMs?: number;
 }
 
 export interface RollbackOptions {
@@ -141,8 +160,27 @@ export class MigrationsService {
       const unknown = unknownApplied(graph, applied);
       if (unknown.length) throw new UnknownAppliedRevisionError(unknown);
       const steps = planUpgrade(graph, applied, resolveTarget(graph, spec, applied));
-      return this.execute(runner, steps, rows, options.onStep);
+      if (steps.length && options.onPlan) await options.onPlan(steps.map((step) => this.workspace().migration(step.revision.id)), rows);
+      return this.execute(runner, steps, rows, options.onStep, { timeouts: options.timeouts, lockRetries: options.lockRetries ?? 0 });
     });
+  }
+
+  /**
+   * Applied revisions whose migration now runs different SQL than when it was applied (edited after the
+   * fact). Compares checksums of the captured SQL, so reformatting or recompiling does not count.
+   */
+  async edited(rows?: LedgerRow[]): Promise<string[]> {
+    const ledgerRows = rows ?? (await this.readOnly((runner) => this.ledger.read(runner)));
+    const runner = new MigrationRunner(this.dataSource, this.ledger);
+    const edited: string[] = [];
+    for (const row of ledgerRows) {
+      const migration = row.checksum ? this.workspace().byId.get(row.id) : undefined;
+      if (!migration) continue;
+      const current = await runner.checksum(migration);
+      if (current && current !== row.checksum) edited.push(row.id);
+    }
+    flushMigrationIndexes();
+    return edited;
   }
 
   /** `db rollback -s N`: reverts the N most recently applied revisions, newest first. */
@@ -232,6 +270,7 @@ export class MigrationsService {
     steps: Step[],
     rows: LedgerRow[],
     onStep?: (event: StepEvent) => void,
+    session: { timeouts?: SessionTimeouts; lockRetries: number } = { lockRetries: 0 },
   ): Promise<RunReport> {
     const started = performance.now();
     const migrationRunner = new MigrationRunner(this.dataSource, this.ledger);
@@ -240,22 +279,27 @@ export class MigrationsService {
     // The first step creates the ledger inside its own transaction: a failed first migration leaves no table.
     let prepare: (() => Promise<void>) | undefined = () => this.ledger.ensure(runner);
     const flush = new DeferredFlush(runner);
+    const timeouts = new SessionSettings(runner, session.timeouts);
+    await timeouts.apply();
     try {
       for (const [index, step] of steps.entries()) {
         const migration = this.workspace().migration(step.revision.id);
         const event = { index: index + 1, total: steps.length, revision: step.revision.id, message: step.revision.message, direction: step.direction };
         onStep?.({ ...event, phase: 'start' });
         await flush.beforeStep(index === steps.length - 1);
-        const result =
+        const currentPrepare = prepare;
+        const result = await withLockRetries(session.lockRetries, () =>
           step.direction === 'up'
-            ? await migrationRunner.apply(runner, migration, prepare)
-            : await migrationRunner.revert(runner, migration, legacy.has(step.revision.id));
+            ? migrationRunner.apply(runner, migration, currentPrepare)
+            : migrationRunner.revert(runner, migration, legacy.has(step.revision.id)),
+        );
         prepare = undefined;
         onStep?.({ ...event, phase: 'done', ms: result.ms });
         report.steps.push({ revision: step.revision.id, message: step.revision.message, direction: step.direction, ms: result.ms });
       }
     } finally {
       await flush.finish().catch(() => undefined);
+      await timeouts.reset().catch(() => undefined);
     }
     report.totalMs = Math.round(performance.now() - started);
     return report;

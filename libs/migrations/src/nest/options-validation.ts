@@ -20,7 +20,11 @@ const KNOWN = new Set<keyof MigrationsModuleOptions>([
   'lockWaitMs',
   'sourceRoot',
   'revisionTypeImport',
+  'checks',
+  'runOnBoot',
 ]);
+const LEVELS = ['off', 'warn', 'block'];
+const BOOT_KEYS = ['enabled', 'environments', 'maxPending', 'onUnknownRevisions', 'onFailure', 'lockTimeoutMs', 'statementTimeoutMs', 'lockRetries'];
 
 /** Applies defaults and fails fast, with one message per mistake, on options that cannot work. */
 export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = process.cwd()): ResolvedMigrationsOptions {
@@ -30,7 +34,7 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
   }
   const problems: string[] = [];
   for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key as keyof MigrationsModuleOptions) && key !== 'runOnBoot' && key !== 'isGlobal') {
+    if (!KNOWN.has(key as keyof MigrationsModuleOptions) && key !== 'isGlobal') {
       problems.push(`unknown option '${key}'`);
     }
   }
@@ -59,7 +63,7 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
     problems.push(`'lockWaitMs' must be a number of milliseconds >= 0, got ${show(options.lockWaitMs)}`);
   }
   const sourceRoot = text('sourceRoot', 'src');
-  const resolved: ResolvedMigrationsOptions = {
+  const resolved: Omit<ResolvedMigrationsOptions, 'checks' | 'runOnBoot'> & Partial<ResolvedMigrationsOptions> = {
     migrationsDir: isAbsolute(migrationsDir) ? migrationsDir : resolve(cwd, migrationsDir),
     compiledMigrationsDir: compiled ? (isAbsolute(compiled) ? compiled : resolve(cwd, compiled)) : undefined,
     dataSource: text('dataSource', 'default'),
@@ -70,8 +74,56 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
     sourceRoot: isAbsolute(sourceRoot) ? sourceRoot : resolve(cwd, sourceRoot),
     revisionTypeImport: text('revisionTypeImport', '@app/migrations'),
   };
+  resolved.checks = resolveChecks(options.checks, problems);
+  resolved.runOnBoot = resolveBoot(options.runOnBoot, problems);
   if (problems.length) throw new InvalidMigrationsOptionsError(problems.join('; '));
-  return resolved;
+  return resolved as ResolvedMigrationsOptions;
+}
+
+function resolveChecks(raw: MigrationsModuleOptions['checks'], problems: string[]): ResolvedMigrationsOptions['checks'] {
+  const checks = raw ?? {};
+  if (typeof checks !== 'object' || Array.isArray(checks)) {
+    problems.push(`'checks' must be an object of check levels`);
+    return { destructive: 'block', lockHeavy: 'warn', integrity: 'warn' };
+  }
+  for (const [name, level] of Object.entries(checks)) {
+    if (level !== undefined && !LEVELS.includes(level as string)) problems.push(`'checks.${name}' must be off, warn or block, got ${show(level)}`);
+  }
+  return { ...checks, destructive: checks.destructive ?? 'block', lockHeavy: checks.lockHeavy ?? 'warn', integrity: checks.integrity ?? 'warn' };
+}
+
+function resolveBoot(raw: MigrationsModuleOptions['runOnBoot'], problems: string[]): ResolvedMigrationsOptions['runOnBoot'] {
+  const boot = raw ?? {};
+  for (const key of Object.keys(boot)) if (!BOOT_KEYS.includes(key)) problems.push(`unknown option 'runOnBoot.${key}'`);
+  const count = (key: 'maxPending' | 'lockTimeoutMs' | 'statementTimeoutMs' | 'lockRetries', fallback?: number): number | undefined => {
+    const value = boot[key];
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+      problems.push(`'runOnBoot.${key}' must be a whole number >= 0, got ${show(value)}`);
+      return fallback;
+    }
+    return value;
+  };
+  const oneOf = <T extends string>(key: 'onUnknownRevisions' | 'onFailure', allowed: T[], fallback: T): T => {
+    const value = boot[key];
+    if (value === undefined) return fallback;
+    if (!allowed.includes(value as T)) problems.push(`'runOnBoot.${key}' must be ${allowed.join(' or ')}, got ${show(value)}`);
+    return (allowed.includes(value as T) ? value : fallback) as T;
+  };
+  if (boot.enabled !== undefined && typeof boot.enabled !== 'boolean') problems.push(`'runOnBoot.enabled' must be true or false, got ${show(boot.enabled)}`);
+  if (boot.environments !== undefined && (!Array.isArray(boot.environments) || boot.environments.some((e) => typeof e !== 'string'))) {
+    problems.push(`'runOnBoot.environments' must be a list of NODE_ENV values`);
+  }
+  return {
+    enabled: boot.enabled === true,
+    environments: Array.isArray(boot.environments) ? boot.environments : undefined,
+    maxPending: count('maxPending'),
+    onUnknownRevisions: oneOf('onUnknownRevisions', ['fail', 'continue'], 'continue'),
+    onFailure: oneOf('onFailure', ['exit', 'continue'], 'exit'),
+    lockTimeoutMs: count('lockTimeoutMs', 5000) as number,
+    statementTimeoutMs: count('statementTimeoutMs', 0) as number,
+    lockRetries: count('lockRetries', 3) as number,
+  };
 }
 
 function show(value: unknown): string {

@@ -21,7 +21,8 @@ export class CurrentCommand extends DbCommandBase {
   async run(_: string[], options: CurrentOptions = {}): Promise<void> {
     const out = new CliOutput();
     const status = await this.migrations.status();
-    if (options.json) return out.json(status);
+    const edited = await this.migrations.edited();
+    if (options.json) return out.json({ ...status, edited });
     out.line(out.dim(`Database: ${status.database}`));
     if (!status.current.length && !status.unknown.length) out.line('Current revision: base (nothing applied)');
     const heads = new Set(status.heads);
@@ -30,6 +31,9 @@ export class CurrentCommand extends DbCommandBase {
     );
     for (const id of status.unknown) {
       out.line(`${out.red(id)}  ${out.red("(unknown: applied in the database, but no migration file has it)")}`);
+    }
+    for (const id of edited) {
+      out.line(out.red(`${id}  (edited: its SQL changed since it was applied; put changes in a new migration)`));
     }
     if (status.unknown.length) {
       out.line(out.yellow(`Can't locate revision identified by '${status.unknown[0]}': deploy the code that has it, or \`db stamp <revision>\`.`));

@@ -6,6 +6,7 @@ import { CheckCommand } from './check.command';
 import { CurrentCommand } from './current.command';
 import { HeadsCommand } from './heads.command';
 import { HistoryCommand } from './history.command';
+import { LintCommand } from './lint.command';
 import { MergeCommand } from './merge.command';
 import { MigrateCommand } from './migrate.command';
 import { RollbackCommand } from './rollback.command';
@@ -21,6 +22,7 @@ export const DB_SUBCOMMANDS = [
   BranchesCommand,
   MergeCommand,
   CheckCommand,
+  LintCommand,
 ];
 
 @Command({ name: 'db', description: 'Database migrations', subCommands: DB_SUBCOMMANDS })

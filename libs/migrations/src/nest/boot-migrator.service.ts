@@ -1,0 +1,132 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { LedgerRow } from '../adapter/ledger';
+import type { LoadedMigration } from '../adapter/migration-source';
+import { MigrationsError, SafetyRefusalError, UnknownAppliedRevisionError } from '../core/errors';
+import { unknownApplied } from '../core/planner';
+import { blocking, formatFinding } from '../core/safety';
+import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
+import type { ResolvedMigrationsOptions } from './migrations-options';
+import { MigrationsService } from './migrations.service';
+import { isCliMode } from './run-mode';
+import { SafetyChecksService } from './safety-checks.service';
+
+/** Where the boot hook stands; read by the health indicator. */
+export interface BootState {
+  phase: 'off' | 'skipped' | 'running' | 'up-to-date' | 'applied' | 'failed';
+  /** Why it failed or was skipped. */
+  reason?: string;
+  /** The database has revisions this code does not know (an older image after a newer one migrated). */
+  databaseAhead?: boolean;
+}
+
+/**
+ * The run-on-boot hook. It runs in `onModuleInit`, so pending migrations are applied before any module's
+ * `onApplicationBootstrap` and before the app listens; never in CLI mode. Every decision is one log line.
+ */
+@Injectable()
+export class BootMigrator implements OnModuleInit {
+  private readonly logger = new Logger('Migrations');
+  state: BootState = { phase: 'off' };
+
+  constructor(
+    @Inject(RESOLVED_MIGRATIONS_OPTIONS) private readonly options: ResolvedMigrationsOptions,
+    private readonly migrations: MigrationsService,
+    private readonly safety: SafetyChecksService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (!this.options.runOnBoot.enabled || isCliMode()) return;
+    const environment = process.env.NODE_ENV ?? 'development';
+    const allowed = this.options.runOnBoot.environments;
+    if (allowed && !allowed.includes(environment)) {
+      this.state = { phase: 'skipped', reason: `NODE_ENV=${environment} is not in runOnBoot.environments` };
+      this.logger.log(`Run on boot skipped: NODE_ENV=${environment} is not one of ${allowed.join(', ')}`);
+      return;
+    }
+    await this.run();
+  }
+
+  /** Applies what is pending under the lock, after the checks; returns normally when the app may serve. */
+  async run(): Promise<void> {
+    const boot = this.options.runOnBoot;
+    this.state = { phase: 'running' };
+    const started = performance.now();
+    try {
+      await this.checkIntegrity();
+      const report = await this.migrations.upgrade({
+        onPlan: (pending, rows) => this.judge(pending, rows),
+        timeouts: { lockTimeoutMs: boot.lockTimeoutMs, statementTimeoutMs: boot.statementTimeoutMs },
+        lockRetries: boot.lockRetries,
+        onStep: (event) => {
+          if (event.phase === 'done') this.logger.log(`Applied ${event.revision} (${event.message}) in ${event.ms} ms [${event.index}/${event.total}]`);
+        },
+      });
+      const ms = Math.round(performance.now() - started);
+      this.state = { ...this.state, phase: report.steps.length ? 'applied' : 'up-to-date' };
+      this.logger.log(report.steps.length ? `Run on boot applied ${report.steps.length} migration(s) in ${ms} ms` : `Database is up to date (checked in ${ms} ms)`);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private async judge(pending: LoadedMigration[], rows: LedgerRow[]): Promise<void> {
+    const boot = this.options.runOnBoot;
+    const { graph } = this.migrations.workspace();
+    this.logger.log(`Pending: ${pending.length} migration(s): ${pending.map((m) => m.revision.id).join(', ')}`);
+    const heads = graph.heads();
+    if (heads.length > 1) throw new SafetyRefusalError(`Refusing to migrate on boot: ${heads.length} heads (${heads.join(', ')})`, `Merge them with \`db merge\`.`);
+    const unknown = unknownApplied(graph, new Set(rows.map((row) => row.id)));
+    if (unknown.length) throw new UnknownAppliedRevisionError(unknown);
+    if (boot.maxPending !== undefined && pending.length > boot.maxPending) {
+      throw new SafetyRefusalError(
+        `Refusing to migrate on boot: ${pending.length} migrations pending, more than runOnBoot.maxPending (${boot.maxPending})`,
+        'Apply them deliberately with `db migrate`, or raise the cap.',
+      );
+    }
+    const findings = await this.safety.judge(pending);
+    for (const finding of findings) (finding.level === 'block' ? this.logger.error : this.logger.warn).call(this.logger, formatFinding(finding));
+    const blocked = blocking(findings);
+    if (blocked.length) {
+      throw new SafetyRefusalError(
+        `Refusing to migrate on boot: ${blocked.length} blocking finding(s) in ${[...new Set(blocked.map((f) => f.revision))].join(', ')}`,
+        'Review them with `db lint`; mark a reviewed migration with `allowDestructive: true`, or change the check levels.',
+      );
+    }
+  }
+
+  /** Applied migrations edited since they were applied: a warning, or a refusal before anything runs. */
+  private async checkIntegrity(): Promise<void> {
+    const level = this.options.checks.integrity;
+    if (level === 'off') return;
+    const edited = await this.migrations.edited();
+    if (!edited.length) return;
+    const message = `Applied migration(s) edited since they were applied: ${edited.join(', ')}`;
+    if (level === 'block') throw new SafetyRefusalError(message, 'Restore the applied version, and put the change in a new migration.');
+    this.logger.warn(message);
+  }
+
+  private fail(error: unknown): void {
+    if (error instanceof UnknownAppliedRevisionError && this.options.runOnBoot.onUnknownRevisions === 'continue') {
+      this.state = { phase: 'up-to-date', databaseAhead: true, reason: error.message };
+      this.logger.warn(`Database has revisions this code does not know (${error.revisions.join(', ')}): serving with the newer schema, nothing applied`);
+      return;
+    }
+    const reason = error instanceof MigrationsError ? `${error.message}${error.hint ? ` (${error.hint})` : ''}` : error instanceof Error ? error.message.split('\n')[0] : String(error);
+    this.state = { phase: 'failed', reason };
+    if (this.options.runOnBoot.onFailure === 'continue') {
+      this.logger.error(`Run on boot failed, serving with the current schema (health: not ready): ${reason}`);
+      return;
+    }
+    this.logger.error(`Run on boot failed: ${reason}`);
+    throw new BootMigrationError(reason);
+  }
+}
+
+/** Stops the boot (onFailure: exit); `runApp` turns it into a non-zero exit without a stack trace. */
+export class BootMigrationError extends MigrationsError {
+  readonly exitCode = 1;
+  readonly code = 'boot_migration_failed';
+  constructor(reason: string) {
+    super(`Run on boot failed: ${reason}`);
+  }
+}
