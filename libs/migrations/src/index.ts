@@ -22,3 +22,6 @@ export {
 } from './nest/safety-check.decorator';
 export type { RunOnBootOptions, SafetyChecksOptions } from './nest/migrations-options';
 export type { CheckLevel, Finding } from './core/safety';
+export { Seeder, type MigrationSeeder, type SeederOptions } from './nest/seeder.decorator';
+export { SeedService, SeederFailedError, type SeedEvent } from './nest/seed.service';
+export { ResetService, type ResetOptions, type ResetReport } from './nest/reset.service';

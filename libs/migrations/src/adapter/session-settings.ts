@@ -31,14 +31,25 @@ export class SessionSettings {
  * so a retry starts clean). A busy table then delays the migration instead of failing it at once, and
  * never queues behind the lock for long, which would block the app's own queries.
  */
-export async function withLockRetries<T>(retries: number, step: () => Promise<T>, pauseMs = 500): Promise<T> {
+export async function withLockRetries<T>(retries: number, step: () => Promise<T>, pauseMs = 500, onRetry?: (retry: LockRetry) => void): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await step();
     } catch (error) {
       const lockTimedOut = error instanceof MigrationFailedError && error.transactional && driverCode(error.cause) === '55P03';
       if (!lockTimedOut || attempt >= retries) throw error;
-      await new Promise((resolve) => setTimeout(resolve, pauseMs * (attempt + 1)));
+      const pause = pauseMs * (attempt + 1);
+      onRetry?.({ revision: error.revision, retry: attempt + 1, retries, pauseMs: pause });
+      await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
+}
+
+/** A migration step that hit `lock_timeout` and is about to be retried (it was rolled back). */
+export interface LockRetry {
+  revision: string;
+  /** 1 for the first retry. */
+  retry: number;
+  retries: number;
+  pauseMs: number;
 }

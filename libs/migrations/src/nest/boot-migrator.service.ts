@@ -57,6 +57,8 @@ export class BootMigrator implements OnModuleInit {
         onPlan: (pending, rows) => this.judge(pending, rows),
         timeouts: { lockTimeoutMs: boot.lockTimeoutMs, statementTimeoutMs: boot.statementTimeoutMs },
         lockRetries: boot.lockRetries,
+        onLockRetry: ({ revision, retry, retries, pauseMs }) =>
+          this.logger.warn(`Migration ${revision} timed out waiting for a table lock (lock_timeout ${boot.lockTimeoutMs} ms) and was rolled back: retry ${retry}/${retries} in ${pauseMs} ms`),
         onStep: (event) => {
           if (event.phase === 'done') this.logger.log(`Applied ${event.revision} (${event.message}) in ${event.ms} ms [${event.index}/${event.total}]`);
         },
@@ -84,11 +86,12 @@ export class BootMigrator implements OnModuleInit {
       );
     }
     const findings = await this.safety.judge(pending);
-    for (const finding of findings) (finding.level === 'block' ? this.logger.error : this.logger.warn).call(this.logger, formatFinding(finding));
+    // One warning line per finding; a refusal is then the one error line (it names the revisions and checks).
+    for (const finding of findings) this.logger.warn(formatFinding(finding));
     const blocked = blocking(findings);
     if (blocked.length) {
       throw new SafetyRefusalError(
-        `Refusing to migrate on boot: ${blocked.length} blocking finding(s) in ${[...new Set(blocked.map((f) => f.revision))].join(', ')}`,
+        `Refusing to migrate on boot: ${blocked.length} blocking finding(s) in ${[...new Set(blocked.map((f) => f.revision))].join(', ')} (${[...new Set(blocked.map((f) => f.check))].join(', ')})`,
         'Review them with `db lint`; mark a reviewed migration with `allowDestructive: true`, or change the check levels.',
       );
     }

@@ -6,7 +6,9 @@ import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
 import type { MigrationsModuleOptions } from './migrations-options';
 import { BootMigrator } from './boot-migrator.service';
 import { MigrationGenerator } from './migration-generator.service';
+import { ResetService } from './reset.service';
 import { SafetyChecksService } from './safety-checks.service';
+import { SeedService } from './seed.service';
 import { MigrationsService } from './migrations.service';
 import { resolveOptions } from './options-validation';
 
@@ -29,9 +31,11 @@ import { resolveOptions } from './options-validation';
     MigrationGenerator,
     SafetyChecksService,
     BootMigrator,
+    SeedService,
+    ResetService,
     ...CLI_COMMANDS,
   ],
-  exports: [MigrationsService, MigrationGenerator, SafetyChecksService, BootMigrator, RESOLVED_MIGRATIONS_OPTIONS],
+  exports: [MigrationsService, MigrationGenerator, SafetyChecksService, BootMigrator, SeedService, ResetService, RESOLVED_MIGRATIONS_OPTIONS],
 })
 export class MigrationsModule extends MigrationsConfigurableModule {
   /** Registers the module; options are checked here, so a mistake stops the app at boot with a clear message. */

@@ -6,7 +6,7 @@ import { AdvisoryLock, lockKeys } from '../adapter/advisory-lock';
 import { DeferredFlush } from '../adapter/deferred-flush';
 import { flushMigrationIndexes } from '../adapter/migration-index';
 import type { LoadedMigration } from '../adapter/migration-source';
-import { SessionSettings, withLockRetries } from '../adapter/session-settings';
+import { SessionSettings, withLockRetries, type LockRetry } from '../adapter/session-settings';
 import { Ledger, type LedgerRow } from '../adapter/ledger';
 import { MigrationRunner } from '../adapter/migration-runner';
 import { inlineParams } from '../adapter/sql-names';
@@ -39,6 +39,8 @@ export interface UpgradeOptions {
   timeouts?: SessionTimeouts;
   /** Retries of a migration that hit `lock_timeout` (it is rolled back before each retry). Default: 0. */
   lockRetries?: number;
+  /** Called before each retry of a migration that hit `lock_timeout` (the boot hook logs it). */
+  onLockRetry?: (retry: LockRetry) => void;
 }
 
 export interface SessionTimeouts {
@@ -161,7 +163,7 @@ export class MigrationsService {
       if (unknown.length) throw new UnknownAppliedRevisionError(unknown);
       const steps = planUpgrade(graph, applied, resolveTarget(graph, spec, applied));
       if (steps.length && options.onPlan) await options.onPlan(steps.map((step) => this.workspace().migration(step.revision.id)), rows);
-      return this.execute(runner, steps, rows, options.onStep, { timeouts: options.timeouts, lockRetries: options.lockRetries ?? 0 });
+      return this.execute(runner, steps, rows, options.onStep, { timeouts: options.timeouts, lockRetries: options.lockRetries ?? 0, onLockRetry: options.onLockRetry });
     });
   }
 
@@ -270,7 +272,7 @@ export class MigrationsService {
     steps: Step[],
     rows: LedgerRow[],
     onStep?: (event: StepEvent) => void,
-    session: { timeouts?: SessionTimeouts; lockRetries: number } = { lockRetries: 0 },
+    session: { timeouts?: SessionTimeouts; lockRetries: number; onLockRetry?: (retry: LockRetry) => void } = { lockRetries: 0 },
   ): Promise<RunReport> {
     const started = performance.now();
     const migrationRunner = new MigrationRunner(this.dataSource, this.ledger);
@@ -292,6 +294,8 @@ export class MigrationsService {
           step.direction === 'up'
             ? migrationRunner.apply(runner, migration, currentPrepare)
             : migrationRunner.revert(runner, migration, legacy.has(step.revision.id)),
+          undefined,
+          session.onLockRetry,
         );
         prepare = undefined;
         onStep?.({ ...event, phase: 'done', ms: result.ms });
@@ -312,6 +316,11 @@ export class MigrationsService {
     } finally {
       await runner.release();
     }
+  }
+
+  /** Runs `work` on one dedicated connection holding the migration lock (seeding, reset). */
+  async withLock<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    return this.exclusive((runner) => work(runner));
   }
 
   /**

@@ -9,6 +9,9 @@ import { HistoryCommand } from './history.command';
 import { LintCommand } from './lint.command';
 import { MergeCommand } from './merge.command';
 import { MigrateCommand } from './migrate.command';
+import { ProtectCommand } from './protect.command';
+import { ResetCommand } from './reset.command';
+import { SeedCommand } from './seed.command';
 import { RollbackCommand } from './rollback.command';
 import { StampCommand } from './stamp.command';
 
@@ -23,6 +26,9 @@ export const DB_SUBCOMMANDS = [
   MergeCommand,
   CheckCommand,
   LintCommand,
+  SeedCommand,
+  ResetCommand,
+  ProtectCommand,
 ];
 
 @Command({ name: 'db', description: 'Database migrations', subCommands: DB_SUBCOMMANDS })
