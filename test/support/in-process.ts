@@ -1,4 +1,4 @@
-import { Module, type Type } from '@nestjs/common';
+import { Module, type Provider, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MigrationsModule, runCommand, type MigrationsModuleOptions } from '@app/migrations';
 
@@ -11,6 +11,8 @@ export interface TestAppOptions {
   /** Folder of the app's migrations (generated files land here; .ts loads under Jest). */
   migrationsDir: string;
   migrations?: Partial<MigrationsModuleOptions>;
+  /** Extra providers, e.g. `@Seeder()` or `@MigrationSafetyCheck()` classes. */
+  providers?: Provider[];
 }
 
 /** An app module like a user's: TypeORM on the given database and entities, plus MigrationsModule. */
@@ -25,6 +27,7 @@ export function testAppModule(options: TestAppOptions): Type<unknown> {
         ...options.migrations,
       }),
     ],
+    providers: options.providers ?? [],
   })
   class TestAppModule {}
   return TestAppModule;
