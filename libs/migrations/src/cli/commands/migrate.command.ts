@@ -8,6 +8,7 @@ import { DbCommandBase } from '../db-command.base';
 import { printPlanSql } from '../offline-sql';
 import { parseRevisionSpec } from '../option-parsers';
 import { CliOutput } from '../output';
+import { describePosition } from '../position';
 import { progressPrinter } from '../progress';
 import { canPrompt, confirm } from '../prompt';
 
@@ -77,14 +78,13 @@ export class MigrateCommand extends DbCommandBase {
     }
     if (options.sql) return printPlanSql(out, await this.migrations.planSql({ direction: 'up', to: options.to }));
     const report = await this.migrations.upgrade({ to: options.to, onStep: progressPrinter(out) });
-    const status = await this.migrations.status();
-    const at = status.current.map((rev) => rev.id).join(', ') || 'base';
+    const at = describePosition(await this.migrations.status());
     if (!report.steps.length) {
-      out.line(`Nothing to apply: the database is at ${at}${status.atHead ? ' (head)' : ''}.`);
+      out.line(`Nothing to apply: the database is at ${at}.`);
       return;
     }
     const n = report.steps.length;
-    out.line(out.green(`Applied ${n} migration${n === 1 ? '' : 's'} in ${report.totalMs} ms; now at ${at}${status.atHead ? ' (head)' : ''}.`));
+    out.line(out.green(`Applied ${n} migration${n === 1 ? '' : 's'} in ${report.totalMs} ms; now at ${at}.`));
   }
 
   private async generate(out: CliOutput, options: MigrateOptions): Promise<void> {

@@ -4,6 +4,7 @@ import { DbCommandBase } from '../db-command.base';
 import { parseSteps } from '../option-parsers';
 import { CliOutput } from '../output';
 import { printPlanSql } from '../offline-sql';
+import { describePosition } from '../position';
 import { progressPrinter } from '../progress';
 
 @SubCommand({ name: 'rollback', description: 'Revert the most recently applied migrations, newest first' })
@@ -26,8 +27,7 @@ export class RollbackCommand extends DbCommandBase {
     const out = new CliOutput();
     if (options.sql) return printPlanSql(out, await this.migrations.planSql({ direction: 'down', steps: options.steps ?? 1 }));
     const report = await this.migrations.rollback({ steps: options.steps ?? 1, onStep: progressPrinter(out) });
-    const status = await this.migrations.status();
-    const at = status.current.map((rev) => rev.id).join(', ') || 'base';
+    const at = describePosition(await this.migrations.status());
     const n = report.steps.length;
     out.line(out.green(`Reverted ${n} migration${n === 1 ? '' : 's'} in ${report.totalMs} ms; now at ${at}.`));
   }

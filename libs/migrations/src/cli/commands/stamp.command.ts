@@ -3,6 +3,7 @@ import { MigrationsService } from '../../nest/migrations.service';
 import { DbCommandBase } from '../db-command.base';
 import { parseRevisionSpec } from '../option-parsers';
 import { CliOutput } from '../output';
+import { describePosition } from '../position';
 
 @SubCommand({
   name: 'stamp',
@@ -19,11 +20,10 @@ export class StampCommand extends DbCommandBase {
     const out = new CliOutput();
     const spec = revision === undefined ? 'head' : parseRevisionSpec(revision);
     const report = await this.migrations.stamp(spec);
-    const status = await this.migrations.status();
-    const at = status.current.map((rev) => rev.id).join(', ') || 'base';
+    const at = describePosition(await this.migrations.status());
     const changes = [report.added.length && `${report.added.length} marked applied`, report.removed.length && `${report.removed.length} unmarked`]
       .filter(Boolean)
       .join(', ');
-    out.line(out.green(`Stamped ${at}${status.atHead && status.total ? ' (head)' : ''}${changes ? `: ${changes}` : ': nothing to change'}. No migration was run.`));
+    out.line(out.green(`Stamped ${at}${changes ? `: ${changes}` : ': nothing to change'}. No migration was run.`));
   }
 }
