@@ -52,17 +52,33 @@ export function loadMigrations(dir: string): LoadedMigration[] {
 }
 
 function describeExports(file: string): ExportDescriptor[] {
-  return migrationExports(file).map(([exportName, cls]) => ({
+  const described = migrationExports(file).map(([exportName, cls]) => ({
     exportName,
     name: instanceName(cls) ?? exportName,
     ...(cls.revision ? { info: { ...cls.revision } } : {}),
   }));
+  forget(file);
+  return described;
+}
+
+/**
+ * Unloads a migration file: from the require cache and from this module's `children`, which would
+ * otherwise keep every migration of a long run alive (measured: +50 MiB at 5000 migrations).
+ */
+function forget(file: string): void {
+  delete require.cache[file];
+  const index = module.children.findIndex((child) => child.id === file);
+  if (index >= 0) module.children.splice(index, 1);
 }
 
 /** The class behind a descriptor, required on first use and checked against what the index said. */
-function lazyClass(file: string, descriptor: ExportDescriptor): () => MigrationClass {
+function lazyClass(file: string, descriptor: ExportDescriptor): { load: () => MigrationClass; release: () => void } {
   let cached: MigrationClass | undefined;
-  return () => {
+  const release = () => {
+    cached = undefined;
+    forget(file);
+  };
+  const load = () => {
     if (cached) return cached;
     const found = migrationExports(file).find(([exportName]) => exportName === descriptor.exportName)?.[1];
     if (!found || (found.revision?.id ?? undefined) !== descriptor.info?.id) {
@@ -74,6 +90,7 @@ function lazyClass(file: string, descriptor: ExportDescriptor): () => MigrationC
     }
     return (cached = found);
   };
+  return { load, release };
 }
 
 /** Prefers compiled JavaScript when a folder holds both a `.ts` and its `.js`; ignores declarations and maps. */
@@ -154,8 +171,11 @@ function fromRevisionInfo(file: string, descriptor: ExportDescriptor, info: Revi
   );
 }
 
-function withLazyClass(base: Omit<LoadedMigration, 'migrationClass'>, load: () => MigrationClass): LoadedMigration {
-  return Object.defineProperty({ ...base }, 'migrationClass', { get: load, enumerable: true }) as LoadedMigration;
+function withLazyClass(
+  base: Omit<LoadedMigration, 'migrationClass' | 'release'>,
+  lazy: { load: () => MigrationClass; release: () => void },
+): LoadedMigration {
+  return Object.defineProperty({ ...base, release: lazy.release }, 'migrationClass', { get: lazy.load, enumerable: true }) as LoadedMigration;
 }
 
 function chainLegacy(items: { file: string; descriptor: ExportDescriptor; timestamp: number; cache: ChecksumCache }[]): LoadedMigration[] {

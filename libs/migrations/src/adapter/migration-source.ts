@@ -32,4 +32,6 @@ export interface LoadedMigration {
   cachedChecksum(): string | undefined;
   /** Remembers a computed checksum (kept in the migration index while the file is unchanged). */
   rememberChecksum(checksum: string): void;
+  /** Forgets the loaded code (a long run of migrations then holds one at a time in memory). */
+  release(): void;
 }

@@ -1,6 +1,7 @@
 import type { DataSource, QueryRunner, Table } from 'typeorm';
 import type { Rename, TableShape } from '../core/rename-candidates';
 import { quoteIdent } from './sql-names';
+import { patchDriver, reconcileBeforeSync, useStoredDefaults } from './typeorm-quirks';
 
 /** One statement of a generated migration. */
 export interface DiffStatement {
@@ -24,7 +25,10 @@ export class SchemaDiffer {
     private readonly shadow: DataSource,
     /** Tables that belong to no entity but must stay: the ledger, TypeORM's own tables. */
     private readonly keep: readonly string[],
-  ) {}
+  ) {
+    // Corrections to TypeORM's known PostgreSQL quirks, on this throw-away data source only (typeorm-quirks.ts).
+    patchDriver(shadow);
+  }
 
   async diff(): Promise<SchemaDiff> {
     const builder = this.shadow.driver.createSchemaBuilder();
@@ -32,6 +36,8 @@ export class SchemaDiffer {
     // Renames are decided before the diff (asked, or given with --rename) and replayed on the shadow, so
     // any left here are drop + add, as the user chose.
     (builder as unknown as { renameColumns: () => Promise<void> }).renameColumns = async () => undefined;
+    // Defaults, checks and indexes are compared by PostgreSQL, not as strings; enum conversions are repaired.
+    reconcileBeforeSync(this.shadow, builder);
     const log = await builder.log();
     const up: DiffStatement[] = log.upQueries.map(toStatement);
     const down: DiffStatement[] = [...log.downQueries].reverse().map(toStatement);
@@ -39,6 +45,7 @@ export class SchemaDiffer {
     if (!orphans.length) return { up, down };
     const runner = this.shadow.createQueryRunner();
     try {
+      await useStoredDefaults(runner, orphans);
       runner.enableSqlMemory();
       for (const table of orphans) await runner.dropTable(table, false, true, true);
       const memory = runner.getMemorySql();

@@ -79,7 +79,8 @@ function renameText(body: Node): string {
   const relation = body.relation ? relationName(body.relation as Node) : '';
   if (body.renameType === 'OBJECT_COLUMN') return `column ${relation}.${String(body.subname)} -> ${String(body.newname)}`;
   if (body.renameType === 'OBJECT_TABLE') return `table ${relation} -> ${String(body.newname)}`;
-  return `${String(body.renameType).replace('OBJECT_', '').toLowerCase()} ${relation || String(body.subname ?? '')} -> ${String(body.newname)}`;
+  const object = body.object ? objectName(body.object as Node) : '';
+  return `${String(body.renameType).replace('OBJECT_', '').toLowerCase()} ${relation || object || String(body.subname ?? '')} -> ${String(body.newname)}`;
 }
 
 function relations(list: Node[] | undefined): string[] {

@@ -298,6 +298,7 @@ export class MigrationsService {
           session.onLockRetry,
         );
         prepare = undefined;
+        migration.release();
         onStep?.({ ...event, phase: 'done', ms: result.ms });
         report.steps.push({ revision: step.revision.id, message: step.revision.message, direction: step.direction, ms: result.ms });
       }
