@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadMigrations } from './migration-loader';
+import { loadMigrations, revisionIdsFromFileNames } from './migration-loader';
 import { findCompiledDir } from './migrations-dirs';
 
 const fixtures = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures');
@@ -37,6 +37,23 @@ describe('loadMigrations', () => {
   it('rejects an invalid revision id with the file name', () => {
     writeFileSync(join(dir, 'bad.js'), `exports.X = class X { async up() {} async down() {} }; exports.X.revision = { id: 'XYZ', parents: [] };`);
     expect(() => loadMigrations(dir)).toThrow(/bad\.js has an invalid revision id 'XYZ'/);
+  });
+
+  it('rejects a file whose name names another revision than the one it declares', () => {
+    writeFileSync(
+      join(dir, '20261101_0900_aaaaaaaaaaaa_x.js'),
+      `exports.X = class X { async up() {} async down() {} }; exports.X.revision = { id: 'bbbbbbbbbbbb', parents: [] };`,
+    );
+    expect(() => loadMigrations(dir)).toThrow(/is named for revision aaaaaaaaaaaa but declares id 'bbbbbbbbbbbb'/);
+  });
+
+  it('reads revision ids from file names alone, or says it cannot', () => {
+    writeFileSync(join(dir, '20261101_0900_aaaaaaaaaaaa_x.js'), '');
+    writeFileSync(join(dir, '20261101_0900_aaaaaaaaaaaa_x.ts'), '');
+    writeFileSync(join(dir, '20261102_0900_bbbbbbbbbbbb_y.js'), '');
+    expect(revisionIdsFromFileNames(dir)).toEqual(['aaaaaaaaaaaa', 'bbbbbbbbbbbb']);
+    writeFileSync(join(dir, '1700000000000-CreateUsers.js'), '');
+    expect(revisionIdsFromFileNames(dir)).toBeUndefined();
   });
 
   it('rejects a class with neither metadata nor a TypeORM timestamp', () => {

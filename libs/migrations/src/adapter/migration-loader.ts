@@ -6,6 +6,8 @@ import { type ExportDescriptor, MigrationIndex } from './migration-index';
 import type { LoadedMigration, MigrationClass, RevisionInfo } from './migration-source';
 
 const REVISION_ID = /^[0-9a-f]{12}$/;
+/** `YYYYMMDD_HHMM_<id>_<slug>`: the id in a file name must be the id inside it (the boot fast path trusts it). */
+const FILE_NAME_ID = /^\d{8}_\d{4}_([0-9a-f]{12})(?:_|\.)/;
 const TYPEORM_NAME = /^(.*?)(\d{13})$/;
 const LOADABLE = new Set(['.js', '.cjs', '.ts']);
 
@@ -93,6 +95,21 @@ function lazyClass(file: string, descriptor: ExportDescriptor): { load: () => Mi
   return { load, release };
 }
 
+/**
+ * Revision ids read from the file names alone, without loading or even stat-ing the files; `undefined` when
+ * a migration file is not named in our format (a plain TypeORM migration), so names cannot tell.
+ */
+export function revisionIdsFromFileNames(dir: string): string[] | undefined {
+  if (!existsSync(dir)) return [];
+  const ids: string[] = [];
+  for (const name of pickFiles(readdirSync(dir))) {
+    const id = FILE_NAME_ID.exec(name)?.[1];
+    if (!id) return undefined;
+    ids.push(id);
+  }
+  return ids;
+}
+
 /** Prefers compiled JavaScript when a folder holds both a `.ts` and its `.js`; ignores declarations and maps. */
 function pickFiles(names: string[]): string[] {
   const byStem = new Map<string, string>();
@@ -152,6 +169,14 @@ function fromRevisionInfo(file: string, descriptor: ExportDescriptor, info: Revi
     throw new OperationFailedError(
       `Migration ${basename(file)} has an invalid revision id '${String(info.id)}' (want 12 lowercase hex characters)`,
       undefined,
+      'invalid_migration',
+    );
+  }
+  const named = FILE_NAME_ID.exec(basename(file))?.[1];
+  if (named && named !== info.id) {
+    throw new OperationFailedError(
+      `Migration file ${basename(file)} is named for revision ${named} but declares id '${info.id}'`,
+      'Rename the file or fix the id: the two must match.',
       'invalid_migration',
     );
   }

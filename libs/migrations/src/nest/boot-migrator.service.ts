@@ -52,6 +52,7 @@ export class BootMigrator implements OnModuleInit {
     this.state = { phase: 'running' };
     const started = performance.now();
     try {
+      if (await this.migrations.fullyApplied()) return await this.upToDate(started);
       await this.checkIntegrity();
       const report = await this.migrations.upgrade({
         onPlan: (pending, rows) => this.judge(pending, rows),
@@ -94,6 +95,19 @@ export class BootMigrator implements OnModuleInit {
         `Refusing to migrate on boot: ${blocked.length} blocking finding(s) in ${[...new Set(blocked.map((f) => f.revision))].join(', ')} (${[...new Set(blocked.map((f) => f.check))].join(', ')})`,
         'Review them with `db lint`; mark a reviewed migration with `allowDestructive: true`, or change the check levels.',
       );
+    }
+  }
+
+  /**
+   * Nothing to apply, known without loading a migration: serve now. The integrity check needs every
+   * migration's checksum, so it runs after boot when it only warns, and before serving when it blocks.
+   */
+  private async upToDate(started: number): Promise<void> {
+    if (this.options.checks.integrity === 'block') await this.checkIntegrity();
+    this.state = { phase: 'up-to-date' };
+    this.logger.log(`Database is up to date (checked in ${Math.round(performance.now() - started)} ms)`);
+    if (this.options.checks.integrity === 'warn') {
+      setImmediate(() => void this.checkIntegrity().catch((error) => this.logger.warn(`Integrity check failed: ${error instanceof Error ? error.message : String(error)}`)));
     }
   }
 

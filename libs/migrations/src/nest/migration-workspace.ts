@@ -17,9 +17,12 @@ export class MigrationWorkspace {
   }
 
   static load(options: ResolvedMigrationsOptions): MigrationWorkspace {
-    const compiledDir =
-      options.compiledMigrationsDir ?? findCompiledDir(options.migrationsDir, require.main?.filename) ?? options.migrationsDir;
+    const compiledDir = MigrationWorkspace.compiledDir(options);
     return new MigrationWorkspace(loadMigrations(compiledDir), compiledDir);
+  }
+
+  static compiledDir(options: ResolvedMigrationsOptions): string {
+    return options.compiledMigrationsDir ?? findCompiledDir(options.migrationsDir, require.main?.filename) ?? options.migrationsDir;
   }
 
   migration(id: string): LoadedMigration {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -9,7 +10,8 @@ import type { LoadedMigration } from '../adapter/migration-source';
 import { SessionSettings, withLockRetries, type LockRetry } from '../adapter/session-settings';
 import { Ledger, type LedgerRow } from '../adapter/ledger';
 import { MigrationRunner } from '../adapter/migration-runner';
-import { inlineParams } from '../adapter/sql-names';
+import { inlineParams, qualified, sqlValue } from '../adapter/sql-names';
+import { revisionIdsFromFileNames } from '../adapter/migration-loader';
 import {
   currentHeads,
   planRollback,
@@ -106,6 +108,29 @@ export class MigrationsService {
       applied: rows.length,
       total: graph.size,
     };
+  }
+
+  /**
+   * A fast answer to "is everything applied?" for the boot hook: compares the revision ids in the migration
+   * file names with a digest of the ledger computed by PostgreSQL, in one query, without loading migrations.
+   * `true` only when both sets are equal (then nothing is pending and nothing is unknown); `false` means
+   * "look properly" (pending work, unknown revisions, plain TypeORM files, no ledger yet).
+   */
+  async fullyApplied(): Promise<boolean> {
+    const ids = revisionIdsFromFileNames(MigrationWorkspace.compiledDir(this.options));
+    if (!ids || !ids.length) return false;
+    const digest = createHash('md5').update([...ids].sort().join(',')).digest('hex');
+    const legacy = this.options.typeormMigrationsTable ? qualified(this.options.schema, this.options.typeormMigrationsTable) : null;
+    try {
+      const rows = await this.dataSource.query(
+        `SELECT count(*)::int AS "n", md5(coalesce(string_agg("revision", ',' ORDER BY "revision" COLLATE "C"), '')) AS "digest",
+                ${legacy ? `to_regclass(${sqlValue(legacy)}) IS NULL` : 'true'} AS "noLegacy"
+           FROM ${qualified(this.options.schema, this.options.ledgerTable)}`,
+      );
+      return rows[0]?.noLegacy === true && rows[0]?.n === ids.length && rows[0]?.digest === digest;
+    } catch {
+      return false;
+    }
   }
 
   /** `db history`: every revision, newest first. */
