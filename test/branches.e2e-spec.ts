@@ -44,6 +44,10 @@ exports.${name} = ${name};
   it('lists both heads and the branch point', async () => {
     const heads = JSON.parse((await runInProcess(app, ['db', 'heads', '--json'])).stdout);
     expect(heads.map((h: { id: string }) => h.id).sort()).toEqual([left, right]);
+    const json = JSON.parse((await runInProcess(app, ['db', 'branches', '--json'])).stdout);
+    expect(json).toEqual([
+      { id: base, message: 'Create base', children: [{ id: left, message: 'Add left', head: true }, { id: right, message: 'Add right', head: true }] },
+    ]);
     const branches = await runInProcess(app, ['db', 'branches']);
     expect(branches.code).toBe(0);
     expect(branches.stdout).toMatch(new RegExp(`${base} \\(branchpoint\\)  Create base`));
