@@ -2,6 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Test } from '@nestjs/testing';
+import { MigrationGenerator } from '@app/migrations';
+import { describeRename } from '../libs/migrations/src/core/rename-candidates';
 import { dumpCatalog } from './support/catalog';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { runInProcess, testAppModule } from './support/in-process';
@@ -168,6 +171,27 @@ describe('autogenerate', () => {
     expect(source).toContain('// WARNING: looks like a rename (column authors.name -> authors.full_name)');
     expect(source).toContain('ALTER TABLE "authors" DROP COLUMN "name"');
     rmSync(join(dir, files()[files().length - 1]));
+  });
+
+  it('asks about each rename candidate when someone can answer (a TTY), and generates what they chose', async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [app([AuthorV3, BookV3])] }).compile();
+    try {
+      const asked: string[] = [];
+      const report = await moduleRef.get(MigrationGenerator).generate({
+        message: 'Answered rename',
+        confirm: async (rename) => {
+          asked.push(describeRename(rename));
+          return true;
+        },
+      });
+      expect(asked).toEqual(['column authors.name -> authors.full_name']);
+      expect(report.renames).toEqual([{ kind: 'column', table: 'authors', from: 'name', to: 'full_name' }]);
+      expect(report.unresolvedRenames).toEqual([]);
+      expect(readFileSync(report.file as string, 'utf8')).toContain('ALTER TABLE "authors" RENAME COLUMN "name" TO "full_name"');
+      rmSync(report.file as string);
+    } finally {
+      await moduleRef.close();
+    }
   });
 
   it('generates a column rename with --rename, keeping the rows, and a down that renames back', async () => {
