@@ -9,6 +9,7 @@ import { MigrationGenerator } from './migration-generator.service';
 import { ResetService } from './reset.service';
 import { SafetyChecksService } from './safety-checks.service';
 import { SeedService } from './seed.service';
+import { SqlPlanService } from './sql-plan.service';
 import { MigrationsService } from './migrations.service';
 import { resolveOptions } from './options-validation';
 
@@ -33,9 +34,10 @@ import { resolveOptions } from './options-validation';
     BootMigrator,
     SeedService,
     ResetService,
+    SqlPlanService,
     ...CLI_COMMANDS,
   ],
-  exports: [MigrationsService, MigrationGenerator, SafetyChecksService, BootMigrator, SeedService, ResetService, RESOLVED_MIGRATIONS_OPTIONS],
+  exports: [MigrationsService, MigrationGenerator, SafetyChecksService, BootMigrator, SeedService, ResetService, SqlPlanService, RESOLVED_MIGRATIONS_OPTIONS],
 })
 export class MigrationsModule extends MigrationsConfigurableModule {
   /** Registers the module; options are checked here, so a mistake stops the app at boot with a clear message. */

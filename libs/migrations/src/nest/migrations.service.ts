@@ -10,7 +10,7 @@ import type { LoadedMigration } from '../adapter/migration-source';
 import { SessionSettings, withLockRetries, type LockRetry } from '../adapter/session-settings';
 import { Ledger, type LedgerRow } from '../adapter/ledger';
 import { MigrationRunner } from '../adapter/migration-runner';
-import { inlineParams, qualified, sqlValue } from '../adapter/sql-names';
+import { qualified, sqlValue } from '../adapter/sql-names';
 import { revisionIdsFromFileNames } from '../adapter/migration-loader';
 import {
   currentHeads,
@@ -23,7 +23,7 @@ import {
   type Step,
 } from '../core';
 import { describeDatabase } from './database-label';
-import type { HistoryEntry, RunReport, SqlPlan, StampReport, StatusReport, StepEvent } from './migration-reports';
+import type { HistoryEntry, RunReport, StampReport, StatusReport, StepEvent } from './migration-reports';
 import { MigrationWorkspace } from './migration-workspace';
 import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
 import type { ResolvedMigrationsOptions } from './migrations-options';
@@ -219,49 +219,9 @@ export class MigrationsService {
     });
   }
 
-  /**
-   * `db migrate --sql` / `db rollback --sql`: the SQL a run would send, ledger statements included, computed
-   * from the ledger as it is now. Nothing is locked, created or changed.
-   */
-  async planSql(request: { direction: 'up'; to?: string } | { direction: 'down'; steps: number }): Promise<SqlPlan> {
-    const { graph } = this.workspace();
-    const { rows, ledgerExists } = await this.readOnly(async (runner) => ({
-      rows: await this.ledger.read(runner),
-      ledgerExists: await this.ledger.exists(runner),
-    }));
-    const applied = new Set(rows.map((row) => row.id));
-    let steps: Step[];
-    if (request.direction === 'up') {
-      const unknown = unknownApplied(graph, applied);
-      if (unknown.length) throw new UnknownAppliedRevisionError(unknown);
-      steps = planUpgrade(graph, applied, resolveTarget(graph, request.to ?? 'head', applied));
-    } else {
-      steps = planRollback(graph, rows.map((row) => row.id), request.steps);
-    }
-    const migrationRunner = new MigrationRunner(this.dataSource, this.ledger);
-    const legacy = new Set(rows.filter((row) => row.kind === 'legacy').map((row) => row.id));
-    const planned: SqlPlan['steps'] = [];
-    for (const step of steps) {
-      const migration = this.workspace().migration(step.revision.id);
-      const captured = await migrationRunner.preview(migration, step.direction);
-      const statements = captured.map((statement) => inlineParams(statement.sql, statement.params ?? []));
-      if (step.direction === 'up') {
-        const checksum = await migrationRunner.checksum(migration);
-        statements.push(this.ledger.insertSql(migrationRunner.entry(migration, 'applied', checksum, null)));
-      } else {
-        statements.push(...this.ledger.removeSql(step.revision.id, legacy.has(step.revision.id)));
-      }
-      planned.push({
-        direction: step.direction,
-        revision: step.revision.id,
-        parents: [...step.revision.parents],
-        message: step.revision.message,
-        transactional: new migration.migrationClass().transaction !== false,
-        statements,
-      });
-    }
-    const setup = request.direction === 'up' && !ledgerExists && planned.length ? this.ledger.createSql() : [];
-    return { setup, steps: planned };
+  /** The ledger as it is now, and whether its table exists; nothing is created. */
+  async readLedger(): Promise<{ rows: LedgerRow[]; exists: boolean }> {
+    return this.readOnly(async (runner) => ({ rows: await this.ledger.read(runner), exists: await this.ledger.exists(runner) }));
   }
 
   /** `db stamp [REV]`: makes the ledger say REV without running any migration; `base` empties it. */

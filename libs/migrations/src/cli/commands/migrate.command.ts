@@ -4,6 +4,7 @@ import { UsageError } from '../../core/errors';
 import { describeRename, parseRenameSpec, type Rename } from '../../core/rename-candidates';
 import { MigrationGenerator, renameFlag } from '../../nest/migration-generator.service';
 import { MigrationsService } from '../../nest/migrations.service';
+import { SqlPlanService } from '../../nest/sql-plan.service';
 import { DbCommandBase } from '../db-command.base';
 import { printPlanSql } from '../offline-sql';
 import { parseRevisionSpec } from '../option-parsers';
@@ -29,6 +30,7 @@ export class MigrateCommand extends DbCommandBase {
   constructor(
     private readonly migrations: MigrationsService,
     private readonly generator: MigrationGenerator,
+    private readonly sqlPlans: SqlPlanService,
   ) {
     super();
   }
@@ -76,7 +78,7 @@ export class MigrateCommand extends DbCommandBase {
     if (options.empty || options.rename || options.allowUnregistered) {
       throw new UsageError('--empty, --rename and --allow-unregistered go with -m "message"');
     }
-    if (options.sql) return printPlanSql(out, await this.migrations.planSql({ direction: 'up', to: options.to }));
+    if (options.sql) return printPlanSql(out, await this.sqlPlans.plan({ direction: 'up', to: options.to }));
     const report = await this.migrations.upgrade({ to: options.to, onStep: progressPrinter(out) });
     const at = describePosition(await this.migrations.status());
     if (!report.steps.length) {

@@ -1,5 +1,6 @@
 import { Option, SubCommand } from 'nest-commander';
 import { MigrationsService } from '../../nest/migrations.service';
+import { SqlPlanService } from '../../nest/sql-plan.service';
 import { DbCommandBase } from '../db-command.base';
 import { parseSteps } from '../option-parsers';
 import { CliOutput } from '../output';
@@ -9,7 +10,10 @@ import { progressPrinter } from '../progress';
 
 @SubCommand({ name: 'rollback', description: 'Revert the most recently applied migrations, newest first' })
 export class RollbackCommand extends DbCommandBase {
-  constructor(private readonly migrations: MigrationsService) {
+  constructor(
+    private readonly migrations: MigrationsService,
+    private readonly sqlPlans: SqlPlanService,
+  ) {
     super();
   }
 
@@ -25,7 +29,7 @@ export class RollbackCommand extends DbCommandBase {
 
   async run(_: string[], options: { steps?: number; sql?: boolean } = {}): Promise<void> {
     const out = new CliOutput();
-    if (options.sql) return printPlanSql(out, await this.migrations.planSql({ direction: 'down', steps: options.steps ?? 1 }));
+    if (options.sql) return printPlanSql(out, await this.sqlPlans.plan({ direction: 'down', steps: options.steps ?? 1 }));
     const report = await this.migrations.rollback({ steps: options.steps ?? 1, onStep: progressPrinter(out) });
     const at = describePosition(await this.migrations.status());
     const n = report.steps.length;
