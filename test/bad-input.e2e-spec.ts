@@ -160,6 +160,24 @@ describe('bad input', () => {
       }
     });
 
+    it('with --single-transaction, applies all or nothing: a failure undoes the migrations before it too', async () => {
+      const fresh = await createTestDatabase('bad_input_single');
+      try {
+        const runFresh = cliFor(fresh, { MIGRATIONS_COMPILED_DIR: fixtures('throwing') });
+        const before = await snapshot(fresh);
+        const failed = await runFresh('db', 'migrate', '--single-transaction');
+        expectCleanFailure(failed, 1, /Migration bbbb00000002 failed during up/);
+        expect(await snapshot(fresh)).toEqual(before);
+        expect(await tableExists(fresh, 'alpha')).toBe(false);
+
+        const ok = await runFresh('db', 'migrate', '--single-transaction', '--to', 'aaaa00000001');
+        expect(ok.code).toBe(0);
+        expect(await ledgerIds(fresh)).toEqual(['aaaa00000001']);
+      } finally {
+        await fresh.drop();
+      }
+    });
+
     it('shows the stack trace only with --verbose', async () => {
       const result = await run('db', 'migrate', '--verbose');
       expect(result.code).toBe(1);

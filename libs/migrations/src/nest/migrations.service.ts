@@ -13,6 +13,7 @@ import { MigrationRunner } from '../adapter/migration-runner';
 import { qualified, sqlValue } from '../adapter/sql-names';
 import { revisionIdsFromFileNames } from '../adapter/migration-loader';
 import {
+  UsageError,
   currentHeads,
   planRollback,
   planStamp,
@@ -43,6 +44,12 @@ export interface UpgradeOptions {
   lockRetries?: number;
   /** Called before each retry of a migration that hit `lock_timeout` (the boot hook logs it). */
   onLockRetry?: (retry: LockRetry) => void;
+  /**
+   * Run every pending migration in one transaction: the whole run applies or none of it does, and there is
+   * one commit instead of one per migration. No lock-timeout retries in this mode. Refused when a migration sets
+   * `transaction = false`. PostgreSQL's lock table limits how many objects one transaction can create.
+   */
+  singleTransaction?: boolean;
 }
 
 export interface SessionTimeouts {
@@ -188,7 +195,10 @@ export class MigrationsService {
       if (unknown.length) throw new UnknownAppliedRevisionError(unknown);
       const steps = planUpgrade(graph, applied, resolveTarget(graph, spec, applied));
       if (steps.length && options.onPlan) await options.onPlan(steps.map((step) => this.workspace().migration(step.revision.id)), rows);
-      return this.execute(runner, steps, rows, options.onStep, { timeouts: options.timeouts, lockRetries: options.lockRetries ?? 0, onLockRetry: options.onLockRetry });
+      const session = { timeouts: options.timeouts, lockRetries: options.lockRetries ?? 0, onLockRetry: options.onLockRetry };
+      if (!options.singleTransaction) return this.execute(runner, steps, rows, options.onStep, session);
+      // A failed statement aborts the one transaction, so there is nothing to retry a lock timeout in.
+      return this.inOneTransaction(runner, steps, () => this.execute(runner, steps, rows, options.onStep, { ...session, lockRetries: 0 }));
     });
   }
 
@@ -293,6 +303,22 @@ export class MigrationsService {
     }
     report.totalMs = Math.round(performance.now() - started);
     return report;
+  }
+
+  private async inOneTransaction<T>(runner: QueryRunner, steps: Step[], work: () => Promise<T>): Promise<T> {
+    const outside = steps.find((step) => new (this.workspace().migration(step.revision.id).migrationClass)().transaction === false);
+    if (outside) {
+      throw new UsageError(`Migration ${outside.revision.id} runs outside a transaction (transaction = false): it cannot run with --single-transaction`);
+    }
+    await runner.startTransaction();
+    try {
+      const result = await work();
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    }
   }
 
   private async readOnly<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {

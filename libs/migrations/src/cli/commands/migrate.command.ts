@@ -20,6 +20,7 @@ interface MigrateOptions {
   rename?: Rename[];
   allowUnregistered?: boolean;
   sql?: boolean;
+  singleTransaction?: boolean;
 }
 
 @SubCommand({
@@ -67,6 +68,11 @@ export class MigrateCommand extends DbCommandBase {
     return true;
   }
 
+  @Option({ flags: '--single-transaction', description: 'apply all pending migrations in one transaction: all or nothing' })
+  parseSingleTransaction(): boolean {
+    return true;
+  }
+
   @Option({ flags: '--sql', description: 'print the SQL that would run, ledger statements included, and change nothing' })
   parseSql(): boolean {
     return true;
@@ -79,7 +85,7 @@ export class MigrateCommand extends DbCommandBase {
       throw new UsageError('--empty, --rename and --allow-unregistered go with -m "message"');
     }
     if (options.sql) return printPlanSql(out, await this.sqlPlans.plan({ direction: 'up', to: options.to }));
-    const report = await this.migrations.upgrade({ to: options.to, onStep: progressPrinter(out) });
+    const report = await this.migrations.upgrade({ to: options.to, onStep: progressPrinter(out), singleTransaction: options.singleTransaction });
     const at = describePosition(await this.migrations.status());
     if (!report.steps.length) {
       out.line(`Nothing to apply: the database is at ${at}.`);
