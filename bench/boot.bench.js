@@ -19,47 +19,28 @@
  * dropped at the end, also on failure or Ctrl-C; every spawned app is stopped (SIGTERM, SIGKILL after 5 s).
  * Exit code: 0 if every boot ran and the target passed, 1 otherwise. See bench/README.md.
  */
-const { mkdtempSync, rmSync, existsSync, statSync, readdirSync } = require('node:fs');
+const { mkdtempSync, rmSync, existsSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const { tmpdir, loadavg, cpus } = require('node:os');
 const { createHash } = require('node:crypto');
 const { generate } = require('./lib/generate');
 const { run, median } = require('./lib/measure');
 const { psql, urlOf, Databases } = require('./lib/pg');
+const { parseArgs, requireBuild, staleSources } = require('./lib/setup');
 const { bootOnce, freePort, killAll } = require('./lib/boot');
 const { medianCI } = require('./lib/stats');
 
 const ROOT = resolve(__dirname, '..');
 const MAIN = join(ROOT, 'dist', 'main.js');
-const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const flags = new Set(process.argv.slice(2).filter((a) => a.startsWith('--')));
-const N = positional[0] ? Number(positional[0]) : 1000;
-const R = positional[1] ? Number(positional[1]) : 15;
-const JSON_OUT = flags.has('--json');
+const { N, R, flags, json: JSON_OUT } = parseArgs('boot.bench.js', { N: 1000, R: 15 });
 const TARGET_MS = 10; // the issue: "under 10 ms added", stated for 1000 migrations on disk
 const BOOT_TIMEOUT_MS = Number(process.env.BENCH_BOOT_TIMEOUT_MS || 60000);
-if (!Number.isInteger(N) || N < 1 || !Number.isInteger(R) || R < 1) {
-  console.error('usage: node bench/boot.bench.js [N>=1] [R>=1] [--json] [--keep]');
-  process.exit(2);
-}
-if (!existsSync(MAIN)) {
-  console.error(`${MAIN} is missing: run \`npm run build\` first.`);
-  process.exit(2);
-}
+requireBuild(MAIN);
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
-/** Library sources newer than the build: the run measures dist, which may then lag the sources. */
-function newerSources(dir, than, found = []) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newerSources(path, than, found);
-    else if (/\.ts$/.test(entry.name) && !/\.spec\.ts$/.test(entry.name) && statSync(path).mtimeMs > than) found.push(path);
-  }
-  return found;
-}
-const staleSources = newerSources(join(ROOT, 'libs', 'migrations', 'src'), statSync(MAIN).mtimeMs).map((p) => p.slice(ROOT.length + 1));
-if (staleSources.length) log(`warning: dist may be stale, sources newer than the build: ${staleSources.join(', ')}`);
+const stale = staleSources(MAIN);
+if (stale.length) log(`warning: dist may be stale, sources newer than the build: ${stale.join(', ')}`);
 
 const dbs = new Databases();
 const tmp = mkdtempSync(join(tmpdir(), 'boot-bench-'));
@@ -232,7 +213,7 @@ function report() {
 
   const results = {
     n: N, repeats: R, pairsCompleted: pairs.length, node: process.version, cpus: cpus().length, loadAvgAtEnd: loadavg(),
-    distStaleSources: staleSources,
+    distStaleSources: stale,
     measure: 'wall ms from just before spawn until the "Listening on port N" log line is read; health = first 200 on GET /health, requested once that line is seen',
     preparation: prepared,
     ms: {
@@ -259,7 +240,7 @@ function report() {
     const line = (label, s, fmt = f) => console.log(`  ${label.padEnd(52)}${fmt(s.median).padStart(9)}  ${range(s, fmt)}`);
     console.log(`\nN=${N} migrations on disk, all applied; R=${R} interleaved pairs (${pairs.length} completed), node ${process.version}, ` +
       `${results.cpus} CPUs, load avg ${results.loadAvgAtEnd.map((l) => l.toFixed(2)).join(' ')}`);
-    if (staleSources.length) console.log(`warning: dist is older than ${staleSources.join(', ')}: this measures the build, not those edits`);
+    if (stale.length) console.log(`warning: dist is older than ${stale.join(', ')}: this measures the build, not those edits`);
     console.log('(wall ms from spawn of `node dist/main.js`; median, min-max in brackets)\n');
     console.log(`  ${'until "Listening on port N" (the measure judged)'.padEnd(52)}${'median'.padStart(9)}  [min - max]`);
     line('A  hook off', ready.off);

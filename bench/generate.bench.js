@@ -20,42 +20,23 @@
  * on failure or Ctrl-C. No target is set for this comparison, so nothing is judged PASS/MISS.
  * Exit code: 0 if every step ran and every generated file checked out, 1 otherwise. See bench/README.md.
  */
-const { mkdtempSync, mkdirSync, rmSync, existsSync, readdirSync, readFileSync, copyFileSync, statSync } = require('node:fs');
+const { mkdtempSync, mkdirSync, rmSync, existsSync, readdirSync, readFileSync, copyFileSync } = require('node:fs');
 const { join, resolve, basename } = require('node:path');
 const { tmpdir, loadavg, cpus } = require('node:os');
 const { generateApp, transpileMigration } = require('./lib/entities');
 const { run, median, HAS_TIME } = require('./lib/measure');
 const { psql, urlOf, Databases } = require('./lib/pg');
+const { parseArgs, requireBuild, staleSources } = require('./lib/setup');
 
 const ROOT = resolve(__dirname, '..');
 const DIST_INDEX = join(ROOT, 'dist', 'libs', 'migrations', 'src', 'index.js');
-const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const flags = new Set(process.argv.slice(2).filter((a) => a.startsWith('--')));
-const N = positional[0] ? Number(positional[0]) : 200;
-const R = positional[1] ? Number(positional[1]) : 3;
-const JSON_OUT = flags.has('--json');
-if (!Number.isInteger(N) || N < 2 || !Number.isInteger(R) || R < 1) {
-  console.error('usage: node bench/generate.bench.js [N>=2] [R>=1] [--json] [--keep]');
-  process.exit(2);
-}
-if (!existsSync(DIST_INDEX)) {
-  console.error(`${DIST_INDEX} is missing: run \`npm run build\` first.`);
-  process.exit(2);
-}
+const { N, R, flags, json: JSON_OUT } = parseArgs('generate.bench.js', { N: 200, R: 3, minN: 2 });
+requireBuild(DIST_INDEX);
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
-/** Library sources newer than the compiled index: the run measures dist, which may then lag the sources. */
-function newerSources(dir, than, found = []) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newerSources(path, than, found);
-    else if (/\.ts$/.test(entry.name) && !/\.spec\.ts$/.test(entry.name) && statSync(path).mtimeMs > than) found.push(path);
-  }
-  return found;
-}
-const staleSources = newerSources(join(ROOT, 'libs', 'migrations', 'src'), statSync(DIST_INDEX).mtimeMs).map((p) => p.slice(ROOT.length + 1));
-if (staleSources.length) log(`warning: dist may be stale, sources newer than the build: ${staleSources.join(', ')}`);
+const stale = staleSources(DIST_INDEX);
+if (stale.length) log(`warning: dist may be stale, sources newer than the build: ${stale.join(', ')}`);
 
 const dbs = new Databases();
 const tmp = mkdtempSync(join(tmpdir(), 'generate-bench-'));
@@ -249,7 +230,7 @@ const beyondBoot = (x, boot) => (med[x] != null && med[boot] != null ? med[x] - 
 const results = {
   n: N, repeats: R, node: process.version, cpus: cpus().length, loadAvgAtEnd: loadavg(), peakRssAvailable: HAS_TIME,
   changedTable: app.changedTable,
-  distStaleSources: staleSources,
+  distStaleSources: stale,
   seconds: {
     median: med,
     min: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, Math.min(...v)])),
@@ -287,7 +268,7 @@ if (JSON_OUT) {
   const q = (key, k) => (files[key] ? files[key][k] : 'n/a');
   console.log(`\nN=${N} entities, R=${R}, node ${process.version}, ${results.cpus} CPUs, load avg ${results.loadAvgAtEnd.map((l) => l.toFixed(2)).join(' ')}` +
     `\n(wall seconds of the whole process; median over R, min-max in brackets; ratio = median ours / median typeorm)`);
-  if (staleSources.length) console.log(`warning: dist is older than ${staleSources.join(', ')}: this measures the build, not those edits`);
+  if (stale.length) console.log(`warning: dist is older than ${stale.join(', ')}: this measures the build, not those edits`);
   console.log(`\n   ${''.padEnd(44)}${'median'.padStart(8)}  ${'[min - max]'.padEnd(17)}${'peak MiB'.padStart(9)}`);
   console.log(`1. initial: fresh empty database, ${N} entities -> ${N} CREATE TABLE`);
   row('ours     db migrate -m "initial"', 'oursInitial');

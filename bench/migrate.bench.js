@@ -16,28 +16,18 @@
  * also on failure or Ctrl-C. Exit code: 0 if every step ran and every applicable target passed, 1 otherwise.
  * See bench/README.md.
  */
-const { mkdtempSync, rmSync, existsSync } = require('node:fs');
+const { mkdtempSync, rmSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const { tmpdir, loadavg, cpus } = require('node:os');
 const { generate } = require('./lib/generate');
 const { run, median, HAS_TIME } = require('./lib/measure');
 const { psql, urlOf, Databases } = require('./lib/pg');
+const { parseArgs, requireBuild, staleSources } = require('./lib/setup');
 
 const ROOT = resolve(__dirname, '..');
 const MAIN = join(ROOT, 'dist', 'main.js');
-const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const flags = new Set(process.argv.slice(2).filter((a) => a.startsWith('--')));
-const N = positional[0] ? Number(positional[0]) : 1000;
-const R = positional[1] ? Number(positional[1]) : 3;
-const JSON_OUT = flags.has('--json');
-if (!Number.isInteger(N) || N < 1 || !Number.isInteger(R) || R < 1) {
-  console.error('usage: node bench/migrate.bench.js [N>=1] [R>=1] [--json] [--keep]');
-  process.exit(2);
-}
-if (!existsSync(MAIN)) {
-  console.error(`${MAIN} is missing: run \`npm run build\` first.`);
-  process.exit(2);
-}
+const { N, R, flags, json: JSON_OUT } = parseArgs('migrate.bench.js', { N: 1000, R: 3 });
+requireBuild(MAIN);
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
 const dbs = new Databases();
