@@ -1,6 +1,6 @@
-import { Option, SubCommand } from 'nest-commander';
+import { SubCommand } from 'nest-commander';
 import { MigrationGenerator } from '../../nest/migration-generator.service';
-import { DbCommandBase } from '../db-command.base';
+import { JsonCommandBase } from '../json-command.base';
 import { CliOutput } from '../output';
 
 /** Exit code of `db check` when entities and migrations differ: the operation (the check) failed. */
@@ -10,15 +10,11 @@ const DIFFERS = 1;
   name: 'check',
   description: 'Exit 1 when the entities and the migrations differ, or an entity file is not registered (for CI)',
 })
-export class CheckCommand extends DbCommandBase {
+export class CheckCommand extends JsonCommandBase {
   constructor(private readonly generator: MigrationGenerator) {
     super();
   }
 
-  @Option({ flags: '--json', description: 'print machine-readable JSON' })
-  parseJson(): boolean {
-    return true;
-  }
 
   async run(_: string[], options: { json?: boolean } = {}): Promise<void> {
     const out = new CliOutput();

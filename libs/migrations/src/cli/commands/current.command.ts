@@ -1,6 +1,6 @@
-import { Option, SubCommand } from 'nest-commander';
+import { SubCommand } from 'nest-commander';
 import { MigrationsService } from '../../nest/migrations.service';
-import { DbCommandBase } from '../db-command.base';
+import { JsonCommandBase } from '../json-command.base';
 import { CliOutput } from '../output';
 
 interface CurrentOptions {
@@ -8,15 +8,11 @@ interface CurrentOptions {
 }
 
 @SubCommand({ name: 'current', description: 'Show the revision(s) the database is at, and what is pending' })
-export class CurrentCommand extends DbCommandBase {
+export class CurrentCommand extends JsonCommandBase {
   constructor(private readonly migrations: MigrationsService) {
     super();
   }
 
-  @Option({ flags: '--json', description: 'print machine-readable JSON' })
-  parseJson(): boolean {
-    return true;
-  }
 
   async run(_: string[], options: CurrentOptions = {}): Promise<void> {
     const out = new CliOutput();

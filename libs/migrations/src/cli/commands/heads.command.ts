@@ -1,18 +1,14 @@
-import { Option, SubCommand } from 'nest-commander';
+import { SubCommand } from 'nest-commander';
 import { MigrationsService } from '../../nest/migrations.service';
-import { DbCommandBase } from '../db-command.base';
+import { JsonCommandBase } from '../json-command.base';
 import { CliOutput } from '../output';
 
 @SubCommand({ name: 'heads', description: 'List the head revisions of the migration graph' })
-export class HeadsCommand extends DbCommandBase {
+export class HeadsCommand extends JsonCommandBase {
   constructor(private readonly migrations: MigrationsService) {
     super();
   }
 
-  @Option({ flags: '--json', description: 'print machine-readable JSON' })
-  parseJson(): boolean {
-    return true;
-  }
 
   async run(_: string[], options: { json?: boolean } = {}): Promise<void> {
     const out = new CliOutput();

@@ -1,19 +1,15 @@
-import { Option, SubCommand } from 'nest-commander';
+import { SubCommand } from 'nest-commander';
 import type { HistoryEntry } from '../../nest/migration-reports';
 import { MigrationsService } from '../../nest/migrations.service';
-import { DbCommandBase } from '../db-command.base';
+import { JsonCommandBase } from '../json-command.base';
 import { CliOutput } from '../output';
 
 @SubCommand({ name: 'history', description: 'List every revision, newest first, with applied/pending/current/head marks' })
-export class HistoryCommand extends DbCommandBase {
+export class HistoryCommand extends JsonCommandBase {
   constructor(private readonly migrations: MigrationsService) {
     super();
   }
 
-  @Option({ flags: '--json', description: 'print machine-readable JSON' })
-  parseJson(): boolean {
-    return true;
-  }
 
   async run(_: string[], options: { json?: boolean } = {}): Promise<void> {
     const out = new CliOutput();

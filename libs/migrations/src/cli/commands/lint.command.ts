@@ -1,9 +1,9 @@
-import { Option, SubCommand } from 'nest-commander';
+import { SubCommand } from 'nest-commander';
 import { resolveRevision } from '../../core/resolve-revision';
 import { blocking, formatFinding } from '../../core/safety';
 import { MigrationsService } from '../../nest/migrations.service';
 import { SafetyChecksService } from '../../nest/safety-checks.service';
-import { DbCommandBase } from '../db-command.base';
+import { JsonCommandBase } from '../json-command.base';
 import { CliOutput } from '../output';
 
 /** Exit code when a finding blocks: the check (the operation) failed. */
@@ -15,7 +15,7 @@ const BLOCKED = 1;
   argsDescription: { revisions: 'revisions to judge (default: the pending ones)' },
   description: 'Run the safety checks on migrations (pending by default): one line per finding; exit 1 on a blocking one',
 })
-export class LintCommand extends DbCommandBase {
+export class LintCommand extends JsonCommandBase {
   constructor(
     private readonly migrations: MigrationsService,
     private readonly safety: SafetyChecksService,
@@ -23,10 +23,6 @@ export class LintCommand extends DbCommandBase {
     super();
   }
 
-  @Option({ flags: '--json', description: 'print machine-readable JSON' })
-  parseJson(): boolean {
-    return true;
-  }
 
   async run(revisions: string[], options: { json?: boolean } = {}): Promise<void> {
     const out = new CliOutput();
