@@ -1,4 +1,4 @@
-import { loadModule, parseSync } from 'libpg-query';
+type LibPgQuery = typeof import('libpg-query');
 
 /** What a statement does that a reviewer must not miss. */
 export interface StatementNote {
@@ -6,11 +6,23 @@ export interface StatementNote {
   text: string;
 }
 
+let parser: LibPgQuery | undefined;
 let loaded: Promise<void> | undefined;
 
-/** Loads PostgreSQL's parser (WASM) once; parsing is synchronous afterwards. */
+/**
+ * Loads PostgreSQL's parser (WASM) once; parsing is synchronous afterwards. Required on first use, so
+ * commands that parse nothing (`db current`, `db migrate`) never load it.
+ */
 export function loadSqlParser(): Promise<void> {
-  return (loaded ??= loadModule());
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  parser ??= require('libpg-query') as LibPgQuery;
+  return (loaded ??= parser.loadModule());
+}
+
+/** PostgreSQL's parse tree of `sql`; `loadSqlParser()` must have resolved. */
+export function parseSql(sql: string): unknown {
+  if (!parser) throw new Error('internal: loadSqlParser() was not awaited');
+  return parser.parseSync(sql);
 }
 
 type Node = Record<string, unknown>;
@@ -23,7 +35,7 @@ type Node = Record<string, unknown>;
 export function describeStatement(sql: string): StatementNote[] {
   let tree: { stmts?: { stmt: Node }[] };
   try {
-    tree = parseSync(sql) as typeof tree;
+    tree = parseSql(sql) as typeof tree;
   } catch {
     return [];
   }

@@ -1,5 +1,5 @@
-import { parseSync } from 'libpg-query';
 import type { RuleHit } from '../core/safety';
+import { parseSql } from './sql-annotations';
 
 type Node = Record<string, unknown>;
 
@@ -20,7 +20,7 @@ export function judgeStatements(statements: readonly string[]): StatementHit[] {
   for (const statement of statements) {
     let tree: { stmts?: { stmt: Node }[] };
     try {
-      tree = parseSync(statement) as typeof tree;
+      tree = parseSql(statement) as typeof tree;
     } catch {
       continue;
     }
