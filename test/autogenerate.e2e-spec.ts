@@ -261,4 +261,5 @@ describe('autogenerate', () => {
     expect(history[0].message).toBe(message);
     expect((await runInProcess(v4, ['db', 'migrate'])).code).toBe(0);
   });
+
 });
