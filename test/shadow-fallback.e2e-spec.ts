@@ -31,10 +31,13 @@ describe('shadow database fallback', () => {
   }, 90_000);
 
   it('uses a temporary database on the server when the role may create one, and leaves none behind', async () => {
-    const before = await db.query(`SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE '%_shadow_%'`);
+    // Shadows are named after their database; other test files create their own at the same time.
+    const ours = `${db.name.slice(0, 40)}_shadow_%`;
+    const before = await db.query(`SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE $1`, [ours]);
     const result = await runCli(['db', 'check', '--json'], { env: { DATABASE_URL: db.url } });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ inSync: true, shadow: 'server' });
-    expect(await db.query(`SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE '%_shadow_%'`)).toEqual(before);
+    expect(before).toEqual([{ n: 0 }]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE $1`, [ours])).toEqual(before);
   });
 });
