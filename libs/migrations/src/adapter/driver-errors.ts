@@ -14,6 +14,9 @@ export function describeDriverError(error: unknown): string {
   return redact(message.split('\n')[0]);
 }
 
+/** Error codes `connectionError` turns into a specific message (Node's network codes, PostgreSQL's SQLSTATEs). */
+export const CONNECTION_ERROR_CODES: readonly string[] = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', '3D000', '28P01', '28000'];
+
 interface Target {
   host?: string;
   port?: number | string;

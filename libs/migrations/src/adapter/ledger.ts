@@ -29,6 +29,12 @@ export interface LedgerEntry {
   appliedBy: string;
 }
 
+/** Whether a table (a quoted, qualified name) exists; never creates anything. */
+export async function relationExists(runner: QueryRunner, qualifiedName: string): Promise<boolean> {
+  const rows = await runner.query(`SELECT to_regclass($1) IS NOT NULL AS "exists"`, [qualifiedName]);
+  return rows[0]?.exists === true;
+}
+
 /**
  * The table that records applied revisions. Every statement it issues runs on the query runner it is given,
  * so that a ledger write shares the transaction of the migration it records.
@@ -57,8 +63,7 @@ export class Ledger {
   }
 
   async exists(runner: QueryRunner): Promise<boolean> {
-    const rows = await runner.query(`SELECT to_regclass($1) IS NOT NULL AS "exists"`, [this.name]);
-    return rows[0]?.exists === true;
+    return relationExists(runner, this.name);
   }
 
   async ensure(runner: QueryRunner): Promise<void> {
@@ -93,8 +98,7 @@ export class Ledger {
   private async readLegacy(runner: QueryRunner): Promise<LedgerRow[]> {
     if (!this.location.legacyTable) return [];
     const table = qualified(this.location.schema, this.location.legacyTable);
-    const found = await runner.query(`SELECT to_regclass($1) IS NOT NULL AS "exists"`, [table]);
-    if (found[0]?.exists !== true) return [];
+    if (!(await relationExists(runner, table))) return [];
     const raw: { name: string; timestamp: string }[] = await runner.query(
       `SELECT "name", "timestamp" FROM ${table} ORDER BY "timestamp", "id"`,
     );

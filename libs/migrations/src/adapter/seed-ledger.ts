@@ -1,4 +1,5 @@
 import type { QueryRunner } from 'typeorm';
+import { relationExists } from './ledger';
 import { qualified, quoteIdent, sqlValue } from './sql-names';
 
 /** Records seeders that run once per database, in the migration's schema, beside the ledger. */
@@ -13,8 +14,7 @@ export class SeedLedger {
   }
 
   async read(runner: QueryRunner): Promise<Set<string>> {
-    const found = await runner.query(`SELECT to_regclass($1) IS NOT NULL AS "exists"`, [this.name]);
-    if (found[0]?.exists !== true) return new Set();
+    if (!(await relationExists(runner, this.name))) return new Set();
     const rows: { seeder: string }[] = await runner.query(`SELECT "seeder" FROM ${this.name}`);
     return new Set(rows.map((row) => row.seeder));
   }

@@ -2,7 +2,7 @@ import type { INestApplication, LoggerService, NestApplicationOptions, Type } fr
 import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandFactory } from 'nest-commander';
-import { connectionError } from '../adapter/driver-errors';
+import { CONNECTION_ERROR_CODES, connectionError } from '../adapter/driver-errors';
 import { MigrationsError } from '../core/errors';
 import { BootMigrationError } from '../nest/boot-migrator.service';
 import { markCliMode } from '../nest/run-mode';
@@ -77,7 +77,7 @@ function asUserError(error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return error;
   const e = error as { address?: string; port?: number; hostname?: string; message?: string };
-  if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', '3D000', '28P01', '28000'].includes(code)) {
+  if (CONNECTION_ERROR_CODES.includes(code)) {
     const database = /database "([^"]+)" does not exist/.exec(e.message ?? '')?.[1];
     const user = /user "([^"]+)"/.exec(e.message ?? '')?.[1];
     const configured = configuredTarget();

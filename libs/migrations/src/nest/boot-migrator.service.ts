@@ -1,8 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import type { LedgerRow } from '../adapter/ledger';
 import type { LoadedMigration } from '../adapter/migration-source';
 import { MigrationsError, SafetyRefusalError, UnknownAppliedRevisionError } from '../core/errors';
-import { unknownApplied } from '../core/planner';
 import { blocking, formatFinding } from '../core/safety';
 import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
 import type { ResolvedMigrationsOptions } from './migrations-options';
@@ -55,7 +53,7 @@ export class BootMigrator implements OnModuleInit {
       if (await this.migrations.fullyApplied()) return await this.upToDate(started);
       await this.checkIntegrity();
       const report = await this.migrations.upgrade({
-        onPlan: (pending, rows) => this.judge(pending, rows),
+        onPlan: (pending) => this.judge(pending),
         timeouts: { lockTimeoutMs: boot.lockTimeoutMs, statementTimeoutMs: boot.statementTimeoutMs },
         lockRetries: boot.lockRetries,
         onLockRetry: ({ revision, retry, retries, pauseMs }) =>
@@ -72,14 +70,10 @@ export class BootMigrator implements OnModuleInit {
     }
   }
 
-  private async judge(pending: LoadedMigration[], rows: LedgerRow[]): Promise<void> {
+  /** Under the lock, on what is pending. Several heads and unknown revisions were refused by `upgrade()` already. */
+  private async judge(pending: LoadedMigration[]): Promise<void> {
     const boot = this.options.runOnBoot;
-    const { graph } = this.migrations.workspace();
     this.logger.log(`Pending: ${pending.length} migration(s): ${pending.map((m) => m.revision.id).join(', ')}`);
-    const heads = graph.heads();
-    if (heads.length > 1) throw new SafetyRefusalError(`Refusing to migrate on boot: ${heads.length} heads (${heads.join(', ')})`, `Merge them with \`db merge\`.`);
-    const unknown = unknownApplied(graph, new Set(rows.map((row) => row.id)));
-    if (unknown.length) throw new UnknownAppliedRevisionError(unknown);
     if (boot.maxPending !== undefined && pending.length > boot.maxPending) {
       throw new SafetyRefusalError(
         `Refusing to migrate on boot: ${pending.length} migrations pending, more than runOnBoot.maxPending (${boot.maxPending})`,

@@ -97,9 +97,9 @@ export class MigrationsService {
   }
 
   /** `db current`. */
-  async status(): Promise<StatusReport> {
+  async status(preread?: LedgerRow[]): Promise<StatusReport> {
     const { graph } = this.workspace();
-    const rows = await this.readOnly((runner) => this.ledger.read(runner));
+    const rows = preread ?? (await this.readOnly((runner) => this.ledger.read(runner)));
     const applied = new Set(rows.map((row) => row.id));
     const heads = graph.heads();
     const current = currentHeads(graph, applied);
@@ -332,7 +332,20 @@ export class MigrationsService {
 
   /** Runs `work` on one dedicated connection holding the migration lock (seeding, reset). */
   async withLock<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
-    return this.exclusive((runner) => work(runner));
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    const database = String(this.dataSource.driver.database ?? '');
+    const lock = new AdvisoryLock(runner, lockKeys(database, this.options.schema, this.options.ledgerTable));
+    try {
+      await lock.acquire(this.options.lockWaitMs);
+      try {
+        return await work(runner);
+      } finally {
+        await lock.release().catch(() => undefined);
+      }
+    } finally {
+      await runner.release();
+    }
   }
 
   /**
@@ -341,19 +354,6 @@ export class MigrationsService {
    * leaves the database exactly as it was.
    */
   private async exclusive<T>(work: (runner: QueryRunner, rows: LedgerRow[]) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    const database = String(this.dataSource.driver.database ?? '');
-    const lock = new AdvisoryLock(runner, lockKeys(database, this.options.schema, this.options.ledgerTable));
-    try {
-      await lock.acquire(this.options.lockWaitMs);
-      try {
-        return await work(runner, await this.ledger.read(runner));
-      } finally {
-        await lock.release().catch(() => undefined);
-      }
-    } finally {
-      await runner.release();
-    }
+    return this.withLock(async (runner) => work(runner, await this.ledger.read(runner)));
   }
 }
