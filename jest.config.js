@@ -15,8 +15,9 @@ const common = {
     '/node_modules/@nestjs/.+\\.js$': '<rootDir>/test/support/esm-to-cjs.transformer.js',
   },
   transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  // Tests import the library by its package name, as users do: npm workspaces link node_modules/nest-migrations
+  // to libs/migrations, whose `exports` point at the compiled dist/ (built by `npm run build`).
   moduleNameMapper: {
-    '^@app/migrations(|/.*)$': '<rootDir>/libs/migrations/src$1',
     // Allow `./x.js` specifiers (node16 style) to resolve to `./x.ts`.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
@@ -30,7 +31,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/libs/**/*.spec.ts'],
+      testMatch: ['<rootDir>/libs/*/src/**/*.spec.ts'],
     },
     {
       ...common,

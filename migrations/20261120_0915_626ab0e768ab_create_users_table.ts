@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import type { RevisionInfo } from '@app/migrations';
+import type { RevisionInfo } from 'nest-migrations';
 
 export class CreateUsersTable1795166100000 implements MigrationInterface {
   static readonly revision: RevisionInfo = {

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import type { RevisionInfo } from '@app/migrations';
+import type { RevisionInfo } from 'nest-migrations';
 
 export class AddProductsTable1795269720000 implements MigrationInterface {
   static readonly revision: RevisionInfo = {

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { runApp } from '@app/migrations';
+import { runApp } from 'nest-migrations';
 import { AppModule } from './app.module';
 
 // `node dist/main.js` serves HTTP; `node dist/main.js db <command>` runs a migration command and exits.

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Test } from '@nestjs/testing';
-import { MigrationGenerator } from '@app/migrations';
+import { MigrationGenerator } from 'nest-migrations';
 import { describeRename } from '../libs/migrations/src/core/rename-candidates';
-import { dumpCatalog } from './support/catalog';
+import { dumpCatalog } from 'nest-migrations/testing';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { runInProcess, testAppModule } from './support/in-process';
 

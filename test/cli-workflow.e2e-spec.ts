@@ -1,4 +1,4 @@
-import { dumpCatalog } from './support/catalog';
+import { dumpCatalog } from 'nest-migrations/testing';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { cliFor, exampleRevisions, LEDGER, ledgerIds, tableExists } from './support/example-app';
 

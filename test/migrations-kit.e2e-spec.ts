@@ -1,5 +1,5 @@
 /**
- * The testing kit (`@app/migrations/testing`) on the example app, as a user would use it, and on
+ * The testing kit (`nest-migrations/testing`) on the example app, as a user would use it, and on
  * deliberately broken migration sets (test/fixtures/kit-*).
  */
 import { randomBytes } from 'node:crypto';
@@ -14,7 +14,7 @@ import {
   MigrationCheckError,
   type MigrationTestDatabase,
   type MigrationTestDatabaseOptions,
-} from '@app/migrations/testing';
+} from 'nest-migrations/testing';
 import { AppModule } from '../src/app.module';
 import { UsersService } from '../src/users/users.service';
 import { REPO_ROOT } from './support/cli';

@@ -15,7 +15,7 @@ import {
   Unique,
   UpdateDateColumn,
 } from 'typeorm';
-import { dumpCatalog, type CatalogSnapshot } from './support/catalog';
+import { dumpCatalog, type CatalogSnapshot } from 'nest-migrations/testing';
 import { cliFor, LEDGER } from './support/example-app';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { runInProcess, testAppModule } from './support/in-process';

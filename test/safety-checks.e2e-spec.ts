@@ -13,7 +13,7 @@ import {
   type SafetyCheck,
   type SafetyCheckContext,
   type SafetyCheckIssue,
-} from '@app/migrations';
+} from 'nest-migrations';
 import { bootOnce, errorLines, logLines } from './support/app-process';
 import { BOOT_FIXTURES, compileMigrations, composeMigrations, type MigrationFolder } from './support/boot-fixtures';
 import { bootInProcess, bootTestModule } from './support/boot-module';

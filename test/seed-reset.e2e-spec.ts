@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Seeder, type MigrationSeeder } from '@app/migrations';
-import { dumpCatalog } from './support/catalog';
+import { Seeder, type MigrationSeeder } from 'nest-migrations';
+import { dumpCatalog } from 'nest-migrations/testing';
 import { runCli } from './support/cli';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { cliFor, LEDGER, ledgerIds, tableExists } from './support/example-app';

@@ -3,7 +3,7 @@
  * chosen by the global setup: per-file databases and catalog snapshots.
  */
 import { Client } from 'pg';
-import { dumpCatalog } from './support/catalog';
+import { dumpCatalog } from 'nest-migrations/testing';
 import { REPO_ROOT, runCli, runCliConcurrently } from './support/cli';
 import { createTestDatabase, databaseExists, type TestDatabase } from './support/database';
 

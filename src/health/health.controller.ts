@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { MigrationsHealthIndicator } from '@app/migrations/health';
+import { MigrationsHealthIndicator } from 'nest-migrations/health';
 
 /** Readiness probe: the database answers and its schema is at the code's head. */
 @Controller('health')

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { MigrationsHealthIndicator } from '@app/migrations/health';
+import { MigrationsHealthIndicator } from 'nest-migrations/health';
 import { HealthController } from './health.controller';
 
 @Module({

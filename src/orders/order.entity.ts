@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { MigrationEntity } from '@app/migrations';
+import { MigrationEntity } from 'nest-migrations';
 import { User } from '../users/user.entity';
 
 @MigrationEntity('orders')

@@ -1,5 +1,5 @@
 import { Column, PrimaryGeneratedColumn } from 'typeorm';
-import { MigrationEntity } from '@app/migrations';
+import { MigrationEntity } from 'nest-migrations';
 
 @MigrationEntity('products')
 export class Product {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Seeder, type MigrationSeeder } from '@app/migrations';
+import { Seeder, type MigrationSeeder } from 'nest-migrations';
 import { Product } from './product.entity';
 
 const CATALOG = [

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, PrimaryGeneratedColumn } from 'typeorm';
-import { MigrationEntity } from '@app/migrations';
+import { MigrationEntity } from 'nest-migrations';
 
 @MigrationEntity('users')
 export class User {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Seeder, type MigrationSeeder } from '@app/migrations';
+import { Seeder, type MigrationSeeder } from 'nest-migrations';
 import { User } from './user.entity';
 
 /** Demo users; idempotent: existing emails are left as they are. */

@@ -8,7 +8,7 @@ import { Injectable, Module, type INestApplicationContext, type LoggerService, t
 import { NestFactory } from '@nestjs/core';
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { BootMigrator, MigrationsModule, type BootState, type MigrationsModuleOptions } from '@app/migrations';
+import { BootMigrator, MigrationsModule, type BootState, type MigrationsModuleOptions } from 'nest-migrations';
 
 export interface BootModuleOptions {
   url: string;

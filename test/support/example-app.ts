@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { dumpCatalog, type CatalogSnapshot } from './catalog';
+import { dumpCatalog, type CatalogSnapshot } from 'nest-migrations/testing';
 import { REPO_ROOT, runCli, type CliResult, type RunCliOptions } from './cli';
 import type { TestDatabase } from './database';
 

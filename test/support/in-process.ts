@@ -1,6 +1,6 @@
 import { Module, type Provider, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MigrationsModule, runCommand, type MigrationsModuleOptions } from '@app/migrations';
+import { MigrationsModule, runCommand, type MigrationsModuleOptions } from 'nest-migrations';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type EntityClass = Function;

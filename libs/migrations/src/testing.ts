@@ -1,5 +1,5 @@
 /**
- * Testing kit (`@app/migrations/testing`), for Jest with @nestjs/testing and a real PostgreSQL server:
+ * Testing kit (`nest-migrations/testing`), for Jest with @nestjs/testing and a real PostgreSQL server:
  *
  * - `createMigrationTestDatabase`: a fresh database per test file, migrated to head, cloned in milliseconds
  *   from a template database migrated once per change of the migrations;

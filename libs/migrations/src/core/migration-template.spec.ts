@@ -37,7 +37,7 @@ function evaluate(source: string): Record<string, unknown> {
   const required: string[] = [];
   const requireStub = (name: string) => {
     required.push(name);
-    if (name === 'typeorm' || name === '@app/migrations') return {};
+    if (name === 'typeorm' || name === 'nest-migrations') return {};
     throw new Error(`unexpected require('${name}')`);
   };
   const exports: Record<string, unknown> = {};
@@ -119,7 +119,7 @@ describe('renderMigration: format', () => {
     expect(source).toBe(
       [
         "import type { MigrationInterface, QueryRunner } from 'typeorm';",
-        "import type { RevisionInfo } from '@app/migrations';",
+        "import type { RevisionInfo } from 'nest-migrations';",
         '',
         'export class AddProductsTable1795269720000 implements MigrationInterface {',
         '  static readonly revision: RevisionInfo = {',
@@ -290,7 +290,7 @@ describe('renderMigration: format', () => {
           up(queryRunner: QueryRunner): Promise<any>; down(queryRunner: QueryRunner): Promise<any>;
         }
       }
-      declare module '@app/migrations' {
+      declare module 'nest-migrations' {
         export interface RevisionInfo { id: string; parents: string[]; message: string; createdAt?: string; allowDestructive?: boolean; }
       }`;
     const files: Record<string, string> = { '/virtual/migration.ts': source, '/virtual/stubs.d.ts': stubs };

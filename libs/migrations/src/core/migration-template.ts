@@ -25,7 +25,7 @@ export interface MigrationTemplateInput {
   className: string;
   up: TemplateStatement[];
   down: TemplateStatement[];
-  /** Module the `RevisionInfo` type is imported from; default `@app/migrations`. */
+  /** Module the `RevisionInfo` type is imported from; default `nest-migrations`. */
   importFrom?: string;
   /** `false` emits `transaction = false;` (for `CREATE INDEX CONCURRENTLY` and the like). */
   transaction?: boolean;
@@ -33,7 +33,7 @@ export interface MigrationTemplateInput {
   allowDestructive?: boolean;
 }
 
-export const DEFAULT_IMPORT_FROM = '@app/migrations';
+export const DEFAULT_IMPORT_FROM = 'nest-migrations';
 
 const REVISION_ID = /^[0-9a-f]{12}$/;
 const CLASS_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*\d{13}$/;

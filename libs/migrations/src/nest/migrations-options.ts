@@ -65,7 +65,7 @@ export interface MigrationsModuleOptions {
    * the working directory or absolute. Default: `src`.
    */
   sourceRoot?: string;
-  /** Module that generated migrations import the `RevisionInfo` type from. Default: `@app/migrations`. */
+  /** Module that generated migrations import the `RevisionInfo` type from. Default: `nest-migrations`. */
   revisionTypeImport?: string;
   /** Safety check levels (boot hook and `db lint`). */
   checks?: SafetyChecksOptions;

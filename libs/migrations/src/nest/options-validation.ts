@@ -72,7 +72,7 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
     typeormMigrationsTable: legacy === undefined ? 'migrations' : (legacy as string | false),
     lockWaitMs: Number(lockWaitMs),
     sourceRoot: isAbsolute(sourceRoot) ? sourceRoot : resolve(cwd, sourceRoot),
-    revisionTypeImport: text('revisionTypeImport', '@app/migrations'),
+    revisionTypeImport: text('revisionTypeImport', 'nest-migrations'),
   };
   resolved.checks = resolveChecks(options.checks, problems);
   resolved.runOnBoot = resolveBoot(options.runOnBoot, problems);

@@ -216,7 +216,7 @@ const TITLES: Record<MigrationCheckName, string> = {
  *
  * @example
  * // test/migrations.e2e-spec.ts
- * import { describeMigrationChecks } from '@app/migrations/testing';
+ * import { describeMigrationChecks } from 'nest-migrations/testing';
  * import { AppModule } from '../src/app.module';
  *
  * describeMigrationChecks({ module: AppModule });
