@@ -43,5 +43,14 @@ module.exports = {
       // testTimeout is global-only in the config; the e2e 60 s timeout is set in this file.
       setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
     },
+    {
+      ...common,
+      // Apps outside the repository: the packed tarball installed with the peers of each supported stack.
+      displayName: 'consumers',
+      testMatch: ['<rootDir>/test/consumers/**/*.consumer-spec.ts'],
+      globalSetup: '<rootDir>/test/consumers/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
+    },
   ],
 };

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -23,8 +22,8 @@ import { UsersModule } from './users/users.module';
       inject: [ConfigService],
       useFactory: (config: ConfigService) => ({
         migrationsDir: config.get<string>('MIGRATIONS_DIR', 'migrations'),
-        // dist/src/app.module.js -> dist/migrations: where the build puts the compiled migrations.
-        compiledMigrationsDir: config.get<string>('MIGRATIONS_COMPILED_DIR', join(__dirname, '..', 'migrations')),
+        // The compiled twin (dist/migrations) is found from tsconfig.build.json's outDir, or beside dist/main.js.
+        compiledMigrationsDir: config.get<string>('MIGRATIONS_COMPILED_DIR'),
         lockWaitMs: Number(config.get<string>('MIGRATIONS_LOCK_WAIT_MS', '60000')),
         // MIGRATE_ON_BOOT=true applies pending migrations before the app serves (see docs/run-on-boot.md).
         runOnBoot: {

@@ -7,7 +7,7 @@ export { MigrationEntity, EntityRegistry, type MigrationEntityOptions } from './
 export { createDatabaseOptions, InvalidDatabaseUrlError, type DatabaseOptionsInput } from './nest/database-options';
 export { isCliMode } from './nest/run-mode';
 export type { StatusReport, HistoryEntry, RunReport, StampReport, StepEvent, RevisionSummary } from './nest/migration-reports';
-export { runApp, runCommand, type RunAppOptions } from './cli/run-app';
+export { runApp, runCli, runCommand, type RunAppOptions } from './cli/run-app';
 export type { RevisionInfo } from './adapter/migration-source';
 export * from './core/errors';
 export { MigrationGenerator, type GenerateOptions, type GenerateReport, type CheckReport } from './nest/migration-generator.service';

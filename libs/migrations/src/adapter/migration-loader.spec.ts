@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMigrations, revisionIdsFromFileNames } from './migration-loader';
-import { findCompiledDir } from './migrations-dirs';
 
 const fixtures = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures');
 
@@ -71,34 +70,5 @@ describe('loadMigrations', () => {
     writeFileSync(join(dir, 'a.js.map'), '{}');
     writeFileSync(join(dir, 'helpers.js'), 'exports.helper = () => 1; exports.value = 3;');
     expect(loadMigrations(dir)).toEqual([]);
-  });
-});
-
-describe('findCompiledDir', () => {
-  let root: string;
-  beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'dirs-'))));
-  afterEach(() => rmSync(root, { recursive: true, force: true }));
-
-  function touch(path: string): void {
-    require('node:fs').mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), '');
-  }
-
-  it('finds dist/migrations from dist/src/main.js and from dist/main.js', () => {
-    touch('migrations/1_a.ts');
-    touch('dist/migrations/1_a.js');
-    expect(findCompiledDir(join(root, 'migrations'), join(root, 'dist/src/main.js'), root)).toBe(join(root, 'dist/migrations'));
-    expect(findCompiledDir(join(root, 'migrations'), join(root, 'dist/main.js'), root)).toBe(join(root, 'dist/migrations'));
-  });
-
-  it('maps src/migrations to dist/migrations when the compiler root is src', () => {
-    touch('src/migrations/1_a.ts');
-    touch('dist/migrations/1_a.js');
-    expect(findCompiledDir(join(root, 'src/migrations'), join(root, 'dist/main.js'), root)).toBe(join(root, 'dist/migrations'));
-  });
-
-  it('uses the folder itself when it already holds JavaScript', () => {
-    touch('migrations/1_a.js');
-    expect(findCompiledDir(join(root, 'migrations'), undefined, root)).toBe(join(root, 'migrations'));
   });
 });

@@ -9,7 +9,7 @@ const REVISION_ID = /^[0-9a-f]{12}$/;
 /** `YYYYMMDD_HHMM_<id>_<slug>`: the id in a file name must be the id inside it (the boot fast path trusts it). */
 const FILE_NAME_ID = /^\d{8}_\d{4}_([0-9a-f]{12})(?:_|\.)/;
 const TYPEORM_NAME = /^(.*?)(\d{13})$/;
-const LOADABLE = new Set(['.js', '.cjs', '.ts']);
+const LOADABLE = new Set(['.js', '.cjs', '.mjs', '.ts']);
 
 /**
  * Loads every migration from a folder of compiled (or, under a TypeScript-aware runtime such as Jest,

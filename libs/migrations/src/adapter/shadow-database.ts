@@ -23,7 +23,7 @@ export interface ShadowDatabase {
  * one, else an in-memory PGlite. Drift in the developer's own database can then never leak into a
  * generated migration. The shadow's data source knows the given entities, so TypeORM can diff them.
  */
-export async function openShadow(main: DataSource, entities: EntityClass[]): Promise<ShadowDatabase> {
+export async function openShadow(main: DataSource, entities: EntityClass[] = loadedEntities(main)): Promise<ShadowDatabase> {
   const options = main.options as DataSourceOptions & { driver?: unknown; url?: string; database?: string };
   const shared = sharedOptions(options, entities);
   if (!isPglite(options.driver)) {
@@ -53,6 +53,22 @@ export async function openShadow(main: DataSource, entities: EntityClass[]): Pro
     };
   }
   return openPglite(shared);
+}
+
+/**
+ * The entities the app's data source actually loaded, however they were given: `@MigrationEntity()`, a list,
+ * `autoLoadEntities` with `TypeOrmModule.forFeature`, or a glob of files. Entity schemas are passed as given;
+ * junction tables come back from their owners.
+ */
+export function loadedEntities(main: DataSource): EntityClass[] {
+  const given: unknown = main.options.entities;
+  const list: unknown[] = Array.isArray(given) ? given : given && typeof given === 'object' ? Object.values(given) : [];
+  const schemas = list.filter((entity) => typeof entity === 'object' && entity !== null);
+  const classes = main.entityMetadatas
+    .filter((metadata) => metadata.tableType !== 'junction' && metadata.tableType !== 'closure-junction')
+    .map((metadata) => metadata.target)
+    .filter((target): target is EntityClass => typeof target === 'function');
+  return [...new Set([...classes, ...(schemas as unknown as EntityClass[])])];
 }
 
 async function openPglite(shared: Partial<DataSourceOptions>): Promise<ShadowDatabase> {

@@ -41,6 +41,23 @@ export async function runApp(rootModule: Type<unknown>, options: RunAppOptions):
   process.exit(await runCommand(rootModule, argv, options.cliName));
 }
 
+/**
+ * The one line an existing `main.ts` needs: with `db ...` in argv it runs the command and exits the process
+ * with its code; otherwise it returns at once and the app boots as before.
+ *
+ * @example
+ * async function bootstrap() {
+ *   await runCli(AppModule); // `node dist/main.js db migrate` stops here
+ *   const app = await NestFactory.create(AppModule);
+ *   await app.listen(3000);
+ * }
+ */
+export async function runCli(rootModule: Type<unknown>, options: { argv?: string[]; cliName?: string } = {}): Promise<void> {
+  const argv = options.argv ?? process.argv.slice(2);
+  if (argv[0] !== 'db') return;
+  process.exit(await runCommand(rootModule, argv, options.cliName));
+}
+
 /** Runs one CLI command in a Nest application context and returns the exit code. */
 export async function runCommand(rootModule: Type<unknown>, argv: string[], cliName = 'node dist/main.js'): Promise<number> {
   markCliMode();
@@ -50,6 +67,7 @@ export async function runCommand(rootModule: Type<unknown>, argv: string[], cliN
   const originalExitCode = process.exitCode;
   process.argv = [process.argv[0], process.argv[1] ?? cliName, ...args];
   process.exitCode = undefined;
+  const restoreConsole = consoleToStderr();
   let failure: { error: unknown } | undefined;
   try {
     await CommandFactory.run(rootModule, {
@@ -66,9 +84,21 @@ export async function runCommand(rootModule: Type<unknown>, argv: string[], cliN
   } catch (error) {
     return reportError(asUserError(error), verbose, (line) => process.stderr.write(`${line}\n`));
   } finally {
+    restoreConsole();
     process.argv = originalArgv;
     process.exitCode = originalExitCode;
   }
+}
+
+/**
+ * A command's stdout is its output (`--json` must parse), so what the app or its libraries print with
+ * `console.log`/`info`/`debug` while the command runs — TypeORM's query log when the app sets `logging: true`,
+ * from the connection's first query on — goes to stderr. The command itself writes to process.stdout.
+ */
+function consoleToStderr(): () => void {
+  const { log, info, debug } = console;
+  console.log = console.info = console.debug = console.error;
+  return () => Object.assign(console, { log, info, debug });
 }
 
 /** Connection failures surface from TypeORM at boot as raw driver errors; give them their one line. */

@@ -140,12 +140,15 @@ export class NotUpToDateError extends MigrationsError {
 export class UnregisteredEntitiesError extends MigrationsError {
   readonly exitCode = 2;
   readonly code = 'unregistered_entities';
-  constructor(readonly entities: readonly { file: string; className: string }[]) {
+  constructor(readonly entities: readonly { file: string; className: string; decorator?: string }[]) {
     super(
       `${entities.length} entit${entities.length === 1 ? 'y is' : 'ies are'} declared but not registered: ` +
         entities.map((e) => `${e.className} (${e.file})`).join(', '),
       'No loaded module imports these files, so TypeORM cannot see them and the migration would miss them. ' +
-        'Import each from a module (e.g. TypeOrmModule.forFeature([Entity])), or pass --allow-unregistered.',
+        (entities.some((e) => e.decorator !== 'MigrationEntity')
+          ? 'Declare them with @MigrationEntity() instead of @Entity() (same arguments: they then register themselves), ' +
+            'or import each from a module (TypeOrmModule.forFeature([Entity])); or pass --allow-unregistered.'
+          : 'Import each file from a module, or pass --allow-unregistered.'),
     );
   }
 }

@@ -123,7 +123,7 @@ export class MigrationGenerator {
   private async diff(requested: readonly Rename[], confirm: GenerateOptions['confirm']): Promise<Diffed> {
     const workspace = this.migrations.workspace();
     const main = this.migrations.dataSource;
-    const shadow = await openShadow(main, (main.options.entities ?? []) as never[]);
+    const shadow = await openShadow(main);
     try {
       await replayMigrations(shadow.dataSource, workspace.graph.all().map((rev) => workspace.migration(rev.id)));
       const keep = [this.options.ledgerTable, ...(this.options.typeormMigrationsTable ? [this.options.typeormMigrationsTable] : [])];

@@ -1,4 +1,4 @@
-import { findCompiledDir } from '../adapter/migrations-dirs';
+import { migrationsFolder } from '../adapter/compiled-migrations';
 import { loadMigrations } from '../adapter/migration-loader';
 import type { LoadedMigration } from '../adapter/migration-source';
 import { RevisionGraph } from '../core/revision-graph';
@@ -22,7 +22,7 @@ export class MigrationWorkspace {
   }
 
   static compiledDir(options: ResolvedMigrationsOptions): string {
-    return options.compiledMigrationsDir ?? findCompiledDir(options.migrationsDir, require.main?.filename) ?? options.migrationsDir;
+    return migrationsFolder(options.migrationsDir, options.compiledMigrationsDir);
   }
 
   migration(id: string): LoadedMigration {

@@ -43,8 +43,9 @@ export interface MigrationsModuleOptions {
    */
   migrationsDir?: string;
   /**
-   * Folder the compiled migrations are loaded from. Default: found next to the running entry file
-   * (`dist/migrations` for `dist/src/main.js` or `dist/main.js`), else `migrationsDir` itself.
+   * Folder the compiled migrations are loaded from. Default: found from the build tsconfig (`outDir` plus the
+   * folder's path below `rootDir`), else beside the running entry file (`dist/migrations` for `dist/main.js`
+   * or `dist/src/main.js`), else `migrationsDir` itself when it holds JavaScript.
    */
   compiledMigrationsDir?: string;
   /** Name of the TypeORM data source to migrate, as given to `TypeOrmModule.forRoot({ name })`. Default: `default`. */

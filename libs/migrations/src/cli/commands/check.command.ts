@@ -29,7 +29,11 @@ export class CheckCommand extends JsonCommandBase {
       for (const sql of report.differences) out.line(`  ${sql}`);
       out.line('Generate it with `db migrate -m "message"`.');
     }
-    if (report.unregistered.length) out.line('Import each unregistered entity from a module (e.g. TypeOrmModule.forFeature([Entity])).');
+    if (report.unregistered.some((entity) => entity.decorator !== 'MigrationEntity')) {
+      out.line('Declare them with @MigrationEntity() instead of @Entity() so they register themselves, or import each from a module (TypeOrmModule.forFeature([Entity])).');
+    } else if (report.unregistered.length) {
+      out.line('Import each unregistered entity file from a module.');
+    }
     if (report.inSync) out.line(out.green('Entities and migrations are in sync.'));
   }
 }
