@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * Two projects: `unit` (pure core and library units, no database) and `e2e` (the CLI and the module
- * against real PostgreSQL, one database per test file). Test files are transpiled one by one
+ * Three projects: `unit` (pure core and library units, no database), `e2e` (the CLI and the module
+ * against real PostgreSQL, one database per test file), and `typeorm-0.3` (the in-process suites that drive
+ * TypeORM's internals, again on the TypeORM 0.3 line). Test files are transpiled one by one
  * (isolatedModules); `tsc --noEmit` does the type-check.
  * @type {import('jest').Config}
  */
@@ -23,6 +24,16 @@ const common = {
   },
 };
 
+/** Real PostgreSQL, one database per test file. */
+const e2e = {
+  ...common,
+  // Per-project global hooks run only when a test of this project runs.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // testTimeout is global-only in the config; the e2e 60 s timeout is set in this file.
+  setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
+};
+
 module.exports = {
   // 2 cores on the dev and CI machines; e2e files each get their own database.
   maxWorkers: 2,
@@ -34,14 +45,29 @@ module.exports = {
       testMatch: ['<rootDir>/libs/*/src/**/*.spec.ts'],
     },
     {
-      ...common,
+      ...e2e,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      // Per-project global hooks run only when a test of this project runs.
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
-      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      // testTimeout is global-only in the config; the e2e 60 s timeout is set in this file.
-      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
+    },
+    {
+      // The library supports TypeORM 0.3.x and 1.x (adapter/typeorm-compat.ts). The repository develops on 1.x;
+      // this project maps every `typeorm` import (the tests', @nestjs/typeorm's and the library's) to the 0.3
+      // line installed as the `typeorm-0.3` alias, and runs the suites that run in-process. The spawned CLI
+      // loads Node's own `typeorm` (1.x); the 0.3 CLI path is covered by the consumer-app tests.
+      ...e2e,
+      displayName: 'typeorm-0.3',
+      testMatch: [
+        '<rootDir>/test/phantom-diffs.e2e-spec.ts',
+        '<rootDir>/test/autogenerate.e2e-spec.ts',
+        '<rootDir>/test/typeorm-line.e2e-spec.ts',
+      ],
+      moduleNameMapper: {
+        '^typeorm$': '<rootDir>/node_modules/typeorm-0.3',
+        '^typeorm/(.*)$': '<rootDir>/node_modules/typeorm-0.3/$1',
+        ...common.moduleNameMapper,
+      },
+      // Read by test/typeorm-line.e2e-spec.ts: the package whose version must be the one loaded.
+      globals: { typeormPackage: 'typeorm-0.3' },
     },
     {
       ...common,

@@ -1,5 +1,5 @@
 /**
- * Jest globalSetup of the "e2e" project: picks the PostgreSQL server the
+ * Jest globalSetup of the projects on PostgreSQL ("e2e", "typeorm-0.3"): picks the PostgreSQL server the
  * tests use and hands its admin URL to the workers in TEST_ADMIN_DATABASE_URL
  * (workers are started after this and inherit process.env).
  *
@@ -41,6 +41,8 @@ function redact(url: string): string {
 }
 
 export default async function globalSetup(): Promise<void> {
+  // Each project that uses this setup (e2e, typeorm-0.3) calls it: one server and run id serve them all.
+  if (globalThis.__TEST_PG__) return;
   const entry = findCliEntry();
   if (!entry) {
     throw new Error(

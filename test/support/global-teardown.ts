@@ -1,7 +1,8 @@
 /**
- * Jest globalTeardown of the "e2e" project: drops any database this run
- * created and left behind (names carry the run id), then stops the embedded
- * server if the setup started one.
+ * Jest globalTeardown of the projects on PostgreSQL ("e2e", "typeorm-0.3"):
+ * drops any database this run created and left behind (names carry the run
+ * id), then stops the embedded server if the setup started one. The first
+ * project's call does it; the others find nothing left to do.
  */
 import { dropDatabase, runDatabasePattern, withClient } from './database';
 import type { TestPgState } from './global-setup';

@@ -1,5 +1,6 @@
 import { TableCheck, TableIndex, type DataSource, type EntityMetadata, type QueryRunner, type Table, type TableColumn } from 'typeorm';
 import { quoteIdent } from './sql-names';
+import { builderTables, schemaBuilderDropsIndex, type SchemaBuilderInternals } from './typeorm-compat';
 
 type ColumnMetadata = EntityMetadata['columns'][number];
 
@@ -12,6 +13,7 @@ type ColumnMetadata = EntityMetadata['columns'][number];
 
 interface PostgresDriverLike {
   normalizeDefault(column: ColumnMetadata): string | undefined;
+  normalizeDatetimeFunction(value: string): string;
   defaultEqual(column: ColumnMetadata, tableColumn: TableColumn): boolean;
 }
 
@@ -28,11 +30,9 @@ interface MemoryQueryRunner extends SqlBuilding {
   changeColumn(table: Table | string, oldColumn: TableColumn, newColumn: TableColumn): Promise<void>;
 }
 
-interface SchemaBuilderLike {
-  tables: Table[];
-  queryRunner: MemoryQueryRunner;
+interface SchemaBuilderLike extends SchemaBuilderInternals {
+  queryRunner: MemoryQueryRunner & SchemaBuilderInternals['queryRunner'];
   getTablePath(target: Table | EntityMetadata): string;
-  shouldDropIndices(index: EntityMetadata['indices'][number], tableIndex: TableIndex): boolean;
   executeSchemaSyncOperationsInProperOrder(): Promise<void>;
 }
 
@@ -49,14 +49,31 @@ export function patchDriver(dataSource: DataSource): void {
 
   const normalizeDefault = driver.normalizeDefault.bind(driver);
   driver.normalizeDefault = (column) => {
+    const value: unknown = column.default;
     // Quirk: TypeORM writes a string (or enum) default as `'${value}'` without doubling quotes, so "it's" gives
     // the invalid `DEFAULT 'it's'`. PostgreSQL reads the escaped literal back as `'it''s'`, the form compared too.
-    if (typeof column.default === 'string') return `'${column.default.replaceAll("'", "''")}'`;
+    if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
+    // Quirk (0.3.x; 1.x already does this): an enum column's function default is written as the function's
+    // source text, an object (json) default without doubling its quotes. Written here as 1.x writes them.
+    if (typeof value === 'function') return driver.normalizeDatetimeFunction((value as () => string)());
+    if (value !== null && typeof value === 'object' && !(column.isArray && Array.isArray(value))) {
+      return `'${JSON.stringify(value).replaceAll("'", "''")}'`;
+    }
     return normalizeDefault(column);
   };
 
   const defaultEqual = driver.defaultEqual.bind(driver);
-  driver.defaultEqual = (column, tableColumn) => provenDefaults.get(tableColumn) === column || defaultEqual(column, tableColumn);
+  driver.defaultEqual = (column, tableColumn) => {
+    if (provenDefaults.get(tableColumn) === column) return true;
+    if (column.default == null && tableColumn.default == null) return true;
+    try {
+      return defaultEqual(column, tableColumn);
+    } catch {
+      // 0.3.x parses a json column's stored default with JSON.parse and throws on an expression: "differs",
+      // which reconcileDefaults then settles by asking PostgreSQL (1.x catches the error itself).
+      return false;
+    }
+  };
 }
 
 /**
@@ -89,7 +106,7 @@ function loadedTables(dataSource: DataSource, builder: SchemaBuilderLike): { met
   for (const metadata of dataSource.entityMetadatas) {
     if (metadata.tableType === 'view' || metadata.tableType === 'entity-child' || !metadata.synchronize) continue;
     const path = builder.getTablePath(metadata);
-    const table = builder.tables.find((candidate) => builder.getTablePath(candidate) === path);
+    const table = builderTables(builder).find((candidate) => builder.getTablePath(candidate) === path);
     if (table) pairs.push({ metadata, table });
   }
   return pairs;
@@ -204,7 +221,7 @@ async function replaceChangedIndexesAndChecks(dataSource: DataSource, builder: S
     const indexes: [TableIndex, TableIndex][] = [];
     for (const index of metadata.indices) {
       const existing = table.indices.find((candidate) => candidate.name === index.name);
-      if (existing && index.synchronize !== false && !builder.shouldDropIndices(index, existing)) indexes.push([existing, TableIndex.create(index)]);
+      if (existing && index.synchronize !== false && !schemaBuilderDropsIndex(builder, index, existing)) indexes.push([existing, TableIndex.create(index)]);
     }
     if (checks.length || indexes.length) work.push({ table, checks, indexes });
   }
