@@ -126,10 +126,12 @@ describe('the Dockerfile emulator (test/verify-image.js builds deploy/Dockerfile
     });
   });
 
-  it('refuses what it cannot emulate faithfully: an absolute path in RUN would touch the host', () => {
-    const dockerfile = join(workDir, 'Dockerfile.absolute');
+  it('refuses what it cannot emulate without touching the host: an absolute path, a system command', () => {
+    const dockerfile = join(workDir, 'Dockerfile.host');
     writeFileSync(dockerfile, 'FROM node:22-bookworm-slim\nWORKDIR /app\nRUN rm -rf /app/cache\n');
     expect(() => emulator.build({ dockerfile, context, workDir: join(workDir, 'absolute') })).toThrow(/line 3 RUN: absolute path \/app\/cache/);
+    writeFileSync(dockerfile, 'FROM node:22-bookworm-slim\nRUN npm --version && apt-get install -y curl\n');
+    expect(() => emulator.build({ dockerfile, context, workDir: join(workDir, 'system') })).toThrow(/line 2 RUN: `apt-get` would run on the host/);
   });
 });
 

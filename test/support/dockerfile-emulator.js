@@ -7,19 +7,30 @@
  * file the image's user may not read or write fails here as it would in the container).
  *
  * What it cannot do, and says so by refusing: base-image contents (the host's `node` and `npm` stand for the
- * image's), absolute paths in RUN (they would touch the host), heredocs, ADD, wildcards, mounts other than
- * a cache (the host's npm cache stands for it), user names other than `root` and `node`.
+ * image's), RUN of anything but npm, node and file commands, absolute paths in RUN (both would touch the
+ * host), heredocs, ADD, wildcards, mounts other than a cache (the host's npm cache stands for it), user names
+ * other than `root` and `node`.
  */
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { DockerfileParser } = require('dockerfile-ast');
 
+/**
+ * What RUN may call: these act on the working folder (the stage), unlike a package manager of the OS or
+ * anything that writes outside it, which would change the host.
+ */
+const HOST_SAFE_PROGRAMS = new Set(['npm', 'npx', 'node', 'mkdir', 'rm', 'cp', 'mv', 'ls', 'echo', 'true']);
+
 /** Users of the official `node` images; any other name would need the image's /etc/passwd. */
 const KNOWN_USERS = { root: [0, 0], node: [1000, 1000] };
 
-/** Host variables a build may need, as BuildKit passes its predefined proxy build arguments. */
-const PASSED_THROUGH = /^(npm_config_|NPM_CONFIG_|https?_proxy$|HTTPS?_PROXY$|no_proxy$|NO_PROXY$)/;
+/**
+ * Host variables a build may need to reach the registry, as BuildKit passes its predefined proxy build
+ * arguments. Not every npm_config_*: under `npm run`, npm_config_local_prefix would point npm at the
+ * repository instead of the stage.
+ */
+const PASSED_THROUGH = /^(npm_config_(registry|cache|userconfig|proxy|https_proxy|noproxy|strict_ssl|cafile)|https?_proxy|no_proxy)$/i;
 
 /**
  * @typedef {{ keyword: string, line: number, args: string[], content: string, flags: Record<string, string | null>,
@@ -326,6 +337,11 @@ function runStep(step, state, where, log) {
     throw new Error(`${where}: only cache mounts are supported by the emulator (the host's cache stands for them)`);
   }
   const command = step.json ?? ['/bin/sh', '-c', step.content];
+  const programs = step.json ? [step.json[0]] : step.content.split(/&&|\|\||;|\|/).map((part) => part.trim().split(/\s+/)[0]);
+  const foreign = programs.find((program) => !HOST_SAFE_PROGRAMS.has(program));
+  if (foreign !== undefined) {
+    throw new Error(`${where}: \`${foreign}\` would run on the host, outside the stage; the emulator runs only ${[...HOST_SAFE_PROGRAMS].join(', ')}`);
+  }
   const words = step.json ?? step.content.split(/\s+/);
   const absolute = words.find((word) => /^['"]?\//.test(word.replace(/^--?[\w-]+=/, '')));
   if (absolute) throw new Error(`${where}: absolute path ${absolute} would reach the host's filesystem; use paths relative to WORKDIR`);
