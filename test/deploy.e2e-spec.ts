@@ -66,12 +66,13 @@ describe('deploy/Dockerfile', () => {
     expect(pkg.scripts.build).toMatch(/-w nest-migrations.*&&/);
   });
 
-  it('copies the manifests before the sources, so that the install layer survives a source change', () => {
-    const copies = steps('COPY', build).map((s) => s.args.slice(0, -1));
+  it('copies the manifests (every workspace’s too) before the sources, so that the install layer survives a source change', () => {
     const install = build.steps.findIndex((s) => s.keyword === 'RUN' && s.content.startsWith('npm ci'));
     const sourcesAt = build.steps.findIndex((s) => s.keyword === 'COPY' && s.args[0] === '.');
     expect(install).toBeLessThan(sourcesAt);
-    expect(copies.slice(0, -1).flat().sort()).toEqual(['libs/migrations/package.json', 'package-lock.json', 'package.json']);
+    const beforeInstall = build.steps.slice(0, install).filter((s) => s.keyword === 'COPY').flatMap((s) => s.args.slice(0, -1));
+    const { workspaces } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { workspaces: string[] };
+    expect(beforeInstall.sort()).toEqual(['package-lock.json', 'package.json', ...workspaces.map((w) => `${w}/package.json`)].sort());
   });
 
   it('every file the build copies from the context exists and is not excluded by .dockerignore', () => {
