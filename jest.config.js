@@ -13,12 +13,16 @@ const common = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }],
     // NestJS 12 packages are ES modules; Jest needs them as CommonJS (see the transformer's comment).
-    '/node_modules/@nestjs/.+\\.js$': '<rootDir>/test/support/esm-to-cjs.transformer.js',
+    // So is GitHub's workflow parser (@actions/*), which test/deploy.e2e-spec.ts validates workflows with.
+    '/node_modules/@(nestjs|actions)/.+\\.js$': '<rootDir>/test/support/esm-to-cjs.transformer.js',
   },
-  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/|@actions/)'],
   // Tests import the library by its package name, as users do: npm workspaces link node_modules/nest-migrations
   // to libs/migrations, whose `exports` point at the compiled dist/ (built by `npm run build`).
   moduleNameMapper: {
+    // @actions/* export their files for `import` only, a condition Jest's CommonJS resolver never matches.
+    '^@actions/(workflow-parser|expressions)$': '<rootDir>/node_modules/@actions/$1/dist/index.js',
+    '^@actions/(workflow-parser|expressions)/(.+)$': '<rootDir>/node_modules/@actions/$1/dist/$2.js',
     // Allow `./x.js` specifiers (node16 style) to resolve to `./x.ts`.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

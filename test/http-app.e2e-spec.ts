@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { cliEntry, cliEnv, REPO_ROOT, runCli } from './support/cli';
-import { createTestDatabase, type TestDatabase } from './support/database';
+import { escapeIdentifier } from 'pg';
+import { createTestDatabase, withClient, type TestDatabase } from './support/database';
 import { cliFor } from './support/example-app';
 
 /** One entry point: with no command it serves HTTP; with a command it runs it and never listens. */
@@ -46,13 +47,38 @@ describe('the example app entry point', () => {
       blocker.close();
     }
   });
+
+  // Last: it shuts the database to the app, as an outage would.
+  it('answers /health/live while the database is down, where /health says not ready', async () => {
+    const port = await freePort(48000, 48019);
+    const app = spawn(process.execPath, [cliEntry()], { cwd: REPO_ROOT, env: cliEnv({ DATABASE_URL: db.url, PORT: String(port) }) });
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/health`);
+      await withClient(db.adminUrl, async (admin) => {
+        await admin.query(`ALTER DATABASE ${escapeIdentifier(db.name)} WITH ALLOW_CONNECTIONS false`);
+        await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [db.name]);
+      });
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(503);
+      const live = await fetch(`http://127.0.0.1:${port}/health/live`);
+      expect({ status: live.status, body: await live.json() }).toEqual({ status: 200, body: { status: 'ok' } });
+    } finally {
+      app.kill('SIGTERM');
+    }
+  });
 });
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)));
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
+/** A port the system picks (no arguments), or the first free one in `first`..`last`. */
+async function freePort(first = 0, last = first): Promise<number> {
+  for (let candidate = first; candidate <= last; candidate++) {
+    const probe = createServer();
+    const port = await new Promise<number | undefined>((resolve) => {
+      probe.once('error', () => resolve(undefined));
+      probe.listen(candidate, '127.0.0.1', () => resolve((probe.address() as { port: number }).port));
+    });
+    await new Promise((resolve) => (probe.listening ? probe.close(resolve) : resolve(undefined)));
+    if (port !== undefined) return port;
+  }
+  throw new Error(`no free port in ${first}-${last}`);
 }
 
 async function waitForHttp(url: string, timeoutMs = 20_000): Promise<void> {
