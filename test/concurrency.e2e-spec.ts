@@ -54,6 +54,6 @@ describe('concurrent db migrate', () => {
 /** The lock key as the module derives it (database, schema, ledger), read back from a holder. */
 async function lockKeyOf(db: TestDatabase): Promise<[number, number]> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { lockKeys } = require('../libs/migrations/src/adapter/advisory-lock') as typeof import('../libs/migrations/src/adapter/advisory-lock');
+  const { lockKeys } = require('../libs/migrations/src/adapter/runtime/advisory-lock') as typeof import('../libs/migrations/src/adapter/runtime/advisory-lock');
   return lockKeys(db.name, 'public', LEDGER);
 }

@@ -5,7 +5,7 @@ import { Seeder, type MigrationSeeder } from 'nest-migrations';
 import { dumpCatalog } from 'nest-migrations/testing';
 import { runCli } from './support/cli';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { cliFor, LEDGER, ledgerIds, tableExists } from './support/example-app';
+import { cliFor, LEDGER, LEDGER_TABLES, ledgerIds, tableExists } from './support/example-app';
 import { runInProcess, testAppModule } from './support/in-process';
 
 const ran: string[] = [];
@@ -182,7 +182,7 @@ describe('reset', () => {
       const seeded = await db.query('SELECT email FROM users ORDER BY email');
       expect(seeded.map((row) => row.email)).toEqual(['ada@example.com', 'grace@example.com']);
       await db.query('DELETE FROM users');
-      expect(await dumpCatalog(db.query, { exclude: [LEDGER] })).toEqual(await dumpCatalog(fresh.query, { exclude: [LEDGER] }));
+      expect(await dumpCatalog(db.query, { exclude: LEDGER_TABLES })).toEqual(await dumpCatalog(fresh.query, { exclude: LEDGER_TABLES }));
       expect((await ledgerIds(db)).length).toBe(3);
     } finally {
       await fresh.drop();

@@ -5,6 +5,8 @@ import { REPO_ROOT, runCli, type CliResult, type RunCliOptions } from './cli';
 import type { TestDatabase } from './database';
 
 export const LEDGER = 'migrations_ledger';
+/** The ledger and its audit log: what the module adds to a database besides the migrations' schema. */
+export const LEDGER_TABLES = [LEDGER, `${LEDGER}_log`];
 
 /** The example app's revisions, oldest first, read from the file names in migrations/. */
 export function exampleRevisions(): { id: string; slug: string }[] {

@@ -1,14 +1,14 @@
 // Public API of the migrations module. Everything not exported here is internal.
-export { MigrationsModule } from './nest/migrations.module';
+export { MigrationsModule } from './migrations.module';
 export { MigrationsService, type UpgradeOptions, type RollbackOptions } from './nest/migrations.service';
 export type { MigrationsModuleOptions } from './nest/migrations-options';
 export { InvalidMigrationsOptionsError } from './nest/options-validation';
 export { MigrationEntity, EntityRegistry, type MigrationEntityOptions } from './nest/entity-registry';
 export { createDatabaseOptions, InvalidDatabaseUrlError, type DatabaseOptionsInput } from './nest/database-options';
 export { isCliMode } from './nest/run-mode';
-export type { StatusReport, HistoryEntry, RunReport, StampReport, StepEvent, RevisionSummary } from './nest/migration-reports';
+export type { StatusReport, HistoryEntry, RunReport, StampReport, StepEvent, RevisionSummary } from './core/reports';
 export { runApp, runCli, runCommand, type RunAppOptions } from './cli/run-app';
-export type { RevisionInfo } from './adapter/migration-source';
+export type { RevisionInfo } from './adapter/files/migration-file';
 export * from './core/errors';
 export { MigrationGenerator, type GenerateOptions, type GenerateReport, type CheckReport } from './nest/migration-generator.service';
 export { BootMigrator, BootMigrationError, type BootState } from './nest/boot-migrator.service';

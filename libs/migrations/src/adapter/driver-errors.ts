@@ -64,3 +64,26 @@ export function connectionError(error: unknown, target: Target): MigrationsError
       return new OperationFailedError(`Cannot connect to the database: ${describeDriverError(error)}`, undefined, 'connection_failed');
   }
 }
+
+/** The SQLSTATE (or Node network code) of a driver error, wrapped by TypeORM or not. */
+export function driverCode(error: unknown): string | undefined {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * A connection URL fit to print: parsed, then printed without its password, so a password with any
+ * character (an unencoded `@`, `:` or `/`) cannot leak in part. An unparseable URL prints as a placeholder.
+ */
+export function printableUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '<an unparseable URL>';
+  }
+  const user = parsed.username ? `${decodeURIComponent(parsed.username)}${parsed.password ? ':***' : ''}@` : parsed.password ? ':***@' : '';
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  return `${parsed.protocol}//${user}${parsed.host}/${database}`;
+}

@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import { quoteIdent } from './sql-names';
+import { quoteIdent, quoteLiteral } from './sql-names';
 
 /** A database object that `db reset` drops. */
 export interface SchemaObject {
@@ -50,4 +50,36 @@ export function dropStatements(objects: readonly SchemaObject[]): string[] {
       const target = object.kind === 'function' || object.kind === 'procedure' ? `${name}(${object.args ?? ''})` : name;
       return `DROP ${keyword} IF EXISTS ${target} CASCADE`;
     });
+}
+
+/** Drops the objects in one transaction: all of them, or none when one fails. */
+export async function dropObjects(runner: QueryRunner, objects: readonly SchemaObject[]): Promise<void> {
+  await inTransaction(runner, async () => {
+    for (const sql of dropStatements(objects)) await runner.query(sql);
+  });
+}
+
+/** Runs `work` in a transaction on the runner: committed when it returns, rolled back when it throws. */
+export async function inTransaction<T>(runner: QueryRunner, work: () => Promise<T>): Promise<T> {
+  await runner.startTransaction();
+  try {
+    const result = await work();
+    await runner.commitTransaction();
+    return result;
+  } catch (error) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The database's own name and whether `db protect` marked it as production (a database-level setting). */
+export async function databaseMarker(runner: QueryRunner, setting: string): Promise<{ database: string; protected: boolean }> {
+  const rows = await runner.query(`SELECT current_database() AS "database", current_setting(${quoteLiteral(setting)}, true) AS "value"`);
+  return { database: String(rows[0]?.database ?? ''), protected: rows[0]?.value === 'on' };
+}
+
+/** Sets or removes the production marker of `db protect`, which survives a reset. */
+export async function setDatabaseMarker(runner: QueryRunner, setting: string, on: boolean): Promise<void> {
+  const { database } = await databaseMarker(runner, setting);
+  await runner.query(on ? `ALTER DATABASE ${quoteIdent(database)} SET ${setting} = 'on'` : `ALTER DATABASE ${quoteIdent(database)} RESET ${setting}`);
 }

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource, type DataSourceOptions, type QueryRunner } from 'typeorm';
 import { OperationFailedError } from '../core/errors';
-import { driverCode } from './advisory-lock';
-import { describeDriverError } from './driver-errors';
-import type { LoadedMigration } from './migration-source';
+import { driverCode, describeDriverError } from './driver-errors';
+import type { MigrationFile } from './files/migration-file';
 import { createPgliteDriver, isPglite } from './pglite-driver';
 import { quoteIdent } from './sql-names';
 
@@ -122,7 +121,7 @@ async function dropDatabase(main: DataSource, name: string): Promise<void> {
  * migrations are batched into few transactions without waiting for WAL flushes: replaying a long history
  * is the bulk of `db migrate -m`'s time. Batches stay small enough for PostgreSQL's lock table.
  */
-export async function replayMigrations(shadow: DataSource, migrations: readonly LoadedMigration[], batch = 100): Promise<void> {
+export async function replayMigrations(shadow: DataSource, migrations: readonly MigrationFile[], batch = 100): Promise<void> {
   const runner: QueryRunner = shadow.createQueryRunner();
   try {
     await runner.query('SET synchronous_commit = off');

@@ -1,4 +1,4 @@
-import type { SqlPlan } from '../nest/migration-reports';
+import type { SqlPlan } from '../core/reports';
 import type { CliOutput } from './output';
 
 /** Prints a plan as a SQL script someone can review, or feed to psql: one transaction per migration. */

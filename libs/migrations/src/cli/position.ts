@@ -1,4 +1,4 @@
-import type { StatusReport } from '../nest/migration-reports';
+import type { StatusReport } from '../core/reports';
 
 /** Where the database stands, for the last line of a mutating command: `b82d814bc902 (head)`, or `base`. */
 export function describePosition(status: StatusReport): string {

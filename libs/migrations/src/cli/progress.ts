@@ -1,4 +1,8 @@
-import type { StepEvent } from '../nest/migration-reports';
+import type { LockWait } from '../adapter/runtime/advisory-lock';
+import type { PolicyIssue } from '../core/policy';
+import type { StepEvent } from '../core/reports';
+import { formatFinding } from '../core/safety';
+import { describeLockWait } from '../nest/lock-wait-message';
 import type { CliOutput } from './output';
 
 /** Progress of a run: a rewritten `[n/N]` line on a TTY, one plain line per migration otherwise. */
@@ -15,4 +19,14 @@ export function progressPrinter(out: CliOutput): (event: StepEvent) => void {
     if (out.interactive) process.stdout.write(`\r\u001b[2K${label} ${out.dim(`(${elapsed})`)}\n`);
     else out.line(`${label} (${event.ms} ms)`);
   };
+}
+
+/** Waits for the migration lock, on stderr. */
+export function lockWaitPrinter(out: CliOutput): (wait: LockWait) => void {
+  return (wait) => out.error(out.dim(describeLockWait(wait)));
+}
+
+/** What the policy lets through with a warning, on stderr. */
+export function policyWarningPrinter(out: CliOutput): (issue: PolicyIssue) => void {
+  return (issue) => out.error(out.yellow(`warning: ${issue.finding ? formatFinding(issue.finding) : issue.message}`));
 }

@@ -161,3 +161,33 @@ export class SafetyRefusalError extends MigrationsError {
     super(message, hint);
   }
 }
+
+/**
+ * The migration policy refused a run before anything ran. The message names what it found; the hint, what
+ * allows it at this entrance (a `db migrate` flag, a marker in the migration, a module option).
+ */
+export class PolicyRefusedError extends MigrationsError {
+  readonly exitCode = 2;
+  readonly code = 'refused';
+  constructor(
+    readonly issues: readonly { message: string; allow: { flag?: string; marker?: string; option?: string } }[],
+    readonly entrance: 'cli' | 'boot',
+  ) {
+    super(
+      `Refusing to migrate${entrance === 'boot' ? ' on boot' : ''}: ${issues[0].message}` +
+        (issues.length > 1 ? ` (and ${issues.length - 1} more: ${issues.slice(1).map((issue) => issue.message.split(':')[0]).join('; ')})` : ''),
+      allowHint(issues, entrance),
+    );
+  }
+}
+
+function allowHint(issues: readonly { allow: { flag?: string; marker?: string; option?: string } }[], entrance: 'cli' | 'boot'): string {
+  const ways = new Set<string>();
+  for (const { allow } of issues) {
+    if (entrance === 'cli' && allow.flag) ways.add(`pass ${allow.flag}`);
+    if (allow.marker) ways.add(`mark the reviewed migration with \`${allow.marker}\` in its revision`);
+    if (allow.option) ways.add(`set \`${entrance === 'cli' ? 'cli.' : 'runOnBoot.'}${allow.option}\``.replace(/`(cli|runOnBoot)\.checks/, '`checks'));
+  }
+  const review = 'Review the findings with `db lint`';
+  return ways.size ? `${review}; to allow it: ${[...ways].join(', or ')}.` : `${review}.`;
+}

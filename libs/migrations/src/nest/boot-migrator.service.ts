@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import type { LoadedMigration } from '../adapter/migration-source';
-import { MigrationsError, SafetyRefusalError, UnknownAppliedRevisionError } from '../core/errors';
-import { blocking, formatFinding } from '../core/safety';
+import { MigrationsError, SafetyRefusalError } from '../core/errors';
+import { formatFinding } from '../core/safety';
+import { describeLockWait } from './lock-wait-message';
 import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
 import type { ResolvedMigrationsOptions } from './migrations-options';
 import { MigrationsService } from './migrations.service';
 import { isCliMode } from './run-mode';
-import { SafetyChecksService } from './safety-checks.service';
 
 /** Where the boot hook stands; read by the health indicator. */
 export interface BootState {
@@ -29,7 +28,6 @@ export class BootMigrator implements OnModuleInit {
   constructor(
     @Inject(RESOLVED_MIGRATIONS_OPTIONS) private readonly options: ResolvedMigrationsOptions,
     private readonly migrations: MigrationsService,
-    private readonly safety: SafetyChecksService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -44,18 +42,26 @@ export class BootMigrator implements OnModuleInit {
     await this.run();
   }
 
-  /** Applies what is pending under the lock, after the checks; returns normally when the app may serve. */
+  /** Applies what is pending under the lock, after the policy; returns normally when the app may serve. */
   async run(): Promise<void> {
     const boot = this.options.runOnBoot;
     this.state = { phase: 'running' };
     const started = performance.now();
+    let databaseAhead = false;
     try {
       if (await this.migrations.fullyApplied()) return await this.upToDate(started);
-      await this.checkIntegrity();
       const report = await this.migrations.upgrade({
-        onPlan: (pending) => this.judge(pending),
-        timeouts: { lockTimeoutMs: boot.lockTimeoutMs, statementTimeoutMs: boot.statementTimeoutMs },
-        lockRetries: boot.lockRetries,
+        policy: {
+          entrance: 'boot',
+          onWarning: (issue) => {
+            if (issue.code === 'unknown_revisions') databaseAhead = true;
+            this.logger.warn(issue.finding ? formatFinding(issue.finding) : `${issue.message}${issue.code === 'unknown_revisions' ? ': serving with the newer schema' : ''}`);
+          },
+        },
+        onPlan: (steps) => {
+          if (steps.length) this.logger.log(`Pending: ${steps.length} migration(s): ${steps.map((step) => step.revision.id).join(', ')}`);
+        },
+        onLockWait: (wait) => this.logger.log(describeLockWait(wait)),
         onLockRetry: ({ revision, retry, retries, pauseMs }) =>
           this.logger.warn(`Migration ${revision} timed out waiting for a table lock (lock_timeout ${boot.lockTimeoutMs} ms) and was rolled back: retry ${retry}/${retries} in ${pauseMs} ms`),
         onStep: (event) => {
@@ -63,32 +69,10 @@ export class BootMigrator implements OnModuleInit {
         },
       });
       const ms = Math.round(performance.now() - started);
-      this.state = { ...this.state, phase: report.steps.length ? 'applied' : 'up-to-date' };
+      this.state = { phase: report.steps.length ? 'applied' : 'up-to-date', ...(databaseAhead ? { databaseAhead } : {}) };
       this.logger.log(report.steps.length ? `Run on boot applied ${report.steps.length} migration(s) in ${ms} ms` : `Database is up to date (checked in ${ms} ms)`);
     } catch (error) {
       this.fail(error);
-    }
-  }
-
-  /** Under the lock, on what is pending. Several heads and unknown revisions were refused by `upgrade()` already. */
-  private async judge(pending: LoadedMigration[]): Promise<void> {
-    const boot = this.options.runOnBoot;
-    this.logger.log(`Pending: ${pending.length} migration(s): ${pending.map((m) => m.revision.id).join(', ')}`);
-    if (boot.maxPending !== undefined && pending.length > boot.maxPending) {
-      throw new SafetyRefusalError(
-        `Refusing to migrate on boot: ${pending.length} migrations pending, more than runOnBoot.maxPending (${boot.maxPending})`,
-        'Apply them deliberately with `db migrate`, or raise the cap.',
-      );
-    }
-    const findings = await this.safety.judge(pending);
-    // One warning line per finding; a refusal is then the one error line (it names the revisions and checks).
-    for (const finding of findings) this.logger.warn(formatFinding(finding));
-    const blocked = blocking(findings);
-    if (blocked.length) {
-      throw new SafetyRefusalError(
-        `Refusing to migrate on boot: ${blocked.length} blocking finding(s) in ${[...new Set(blocked.map((f) => f.revision))].join(', ')} (${[...new Set(blocked.map((f) => f.check))].join(', ')})`,
-        'Review them with `db lint`; mark a reviewed migration with `allowDestructive: true`, or change the check levels.',
-      );
     }
   }
 
@@ -117,11 +101,6 @@ export class BootMigrator implements OnModuleInit {
   }
 
   private fail(error: unknown): void {
-    if (error instanceof UnknownAppliedRevisionError && this.options.runOnBoot.onUnknownRevisions === 'continue') {
-      this.state = { phase: 'up-to-date', databaseAhead: true, reason: error.message };
-      this.logger.warn(`Database has revisions this code does not know (${error.revisions.join(', ')}): serving with the newer schema, nothing applied`);
-      return;
-    }
     const reason = error instanceof MigrationsError ? `${error.message}${error.hint ? ` (${error.hint})` : ''}` : error instanceof Error ? error.message.split('\n')[0] : String(error);
     this.state = { phase: 'failed', reason };
     if (this.options.runOnBoot.onFailure === 'continue') {

@@ -20,8 +20,11 @@ export interface DatabaseOptionsInput {
 /** Thrown for a DATABASE_URL that is not a PostgreSQL URL; never echoes the value, which may hold a password. */
 export class InvalidDatabaseUrlError extends UsageError {
   override readonly code = 'invalid_database_url';
-  constructor(reason: string) {
-    super(`DATABASE_URL is not a valid PostgreSQL URL: ${reason}`, 'Expected a URL like postgres://user@host:5432/database (a password may follow the user, after a colon).');
+  constructor(reason: string, variable = 'DATABASE_URL') {
+    super(
+      `${variable} is not a valid PostgreSQL URL: ${reason}`,
+      'Expected a URL like postgres://user@host:5432/database (a password may follow the user, after a colon; percent-encode @, : and / in it).',
+    );
   }
 }
 
@@ -43,7 +46,7 @@ export function createDatabaseOptions(input: DatabaseOptionsInput = {}): TypeOrm
     ...(name === 'default' ? {} : { name }),
   };
   if (url !== undefined && url.trim() !== '') {
-    validateUrl(url);
+    validatePostgresUrl(url);
     return { ...common, url, ...input.overrides } as TypeOrmModuleOptions;
   }
   const dataDir = resolveDir(input.embeddedDataDir ?? process.env.PGLITE_DATA_DIR ?? '.data/pglite');
@@ -56,19 +59,20 @@ export function createDatabaseOptions(input: DatabaseOptionsInput = {}): TypeOrm
   } as TypeOrmModuleOptions;
 }
 
-function validateUrl(url: string): void {
+/** Checks a PostgreSQL URL's form; the message names the variable or option it came from, never its value. */
+export function validatePostgresUrl(url: string, variable = 'DATABASE_URL'): void {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new InvalidDatabaseUrlError('it cannot be parsed');
+    throw new InvalidDatabaseUrlError('it cannot be parsed', variable);
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new InvalidDatabaseUrlError(`the scheme is '${parsed.protocol.replace(/:$/, '')}', not postgres or postgresql`);
+    throw new InvalidDatabaseUrlError(`the scheme is '${parsed.protocol.replace(/:$/, '')}', not postgres or postgresql`, variable);
   }
-  if (!parsed.hostname) throw new InvalidDatabaseUrlError('it has no host');
-  if (parsed.port && !/^\d+$/.test(parsed.port)) throw new InvalidDatabaseUrlError('the port is not a number');
-  if (parsed.pathname.replace(/^\//, '') === '') throw new InvalidDatabaseUrlError('it names no database');
+  if (!parsed.hostname) throw new InvalidDatabaseUrlError('it has no host', variable);
+  if (parsed.port && !/^\d+$/.test(parsed.port)) throw new InvalidDatabaseUrlError('the port is not a number', variable);
+  if (parsed.pathname.replace(/^\//, '') === '') throw new InvalidDatabaseUrlError('it names no database', variable);
 }
 
 function resolveDir(dir: string): string {

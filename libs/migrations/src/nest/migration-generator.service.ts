@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { scanEntityDeclarations, type DeclaredEntity } from '../adapter/entity-scan';
-import { writeMigrationFile } from '../adapter/migration-file-writer';
-import { newRevisionId } from '../adapter/revision-id';
+import { writeMigrationFile } from '../adapter/files/migration-file-writer';
+import { newRevisionId } from '../adapter/files/revision-id';
 import { SchemaDiffer, type DiffStatement } from '../adapter/schema-diff';
 import { openShadow, replayMigrations } from '../adapter/shadow-database';
 import { describeStatement, loadSqlParser } from '../adapter/sql-annotations';
@@ -87,7 +87,7 @@ export class MigrationGenerator {
 
   /** `db merge`: a revision whose parents are the given revisions (default: every head). */
   async merge(messageInput: string | undefined, specs: readonly string[]): Promise<{ file: string; id: string; parents: string[] }> {
-    const { graph } = this.migrations.workspace();
+    const { graph } = this.migrations.files();
     const parents = specs.length ? [...new Set(specs.map((spec) => resolveRevision(graph, spec)))] : [...graph.heads()];
     if (parents.length < 2) {
       throw new UsageError(
@@ -105,7 +105,7 @@ export class MigrationGenerator {
   }
 
   private async parentsForNewRevision(): Promise<string[]> {
-    const { graph } = this.migrations.workspace();
+    const { graph } = this.migrations.files();
     const heads = graph.heads();
     if (heads.length > 1) throw new MultipleHeadsError(heads, 'generate a migration');
     const status = await this.migrations.status();
@@ -121,11 +121,11 @@ export class MigrationGenerator {
   }
 
   private async diff(requested: readonly Rename[], confirm: GenerateOptions['confirm']): Promise<Diffed> {
-    const workspace = this.migrations.workspace();
+    const files = this.migrations.files();
     const main = this.migrations.dataSource;
     const shadow = await openShadow(main);
     try {
-      await replayMigrations(shadow.dataSource, workspace.graph.all().map((rev) => workspace.migration(rev.id)));
+      await replayMigrations(shadow.dataSource, files.graph.all().map((rev) => files.get(rev.id)));
       const keep = [this.options.ledgerTable, ...(this.options.typeormMigrationsTable ? [this.options.typeormMigrationsTable] : [])];
       const differ = new SchemaDiffer(shadow.dataSource, keep);
       const { before, after } = await differ.shapes();
@@ -162,7 +162,7 @@ export class MigrationGenerator {
 
   private async write(message: string, parents: string[], diffed: Diffed): Promise<GenerateReport> {
     await loadSqlParser();
-    const { graph } = this.migrations.workspace();
+    const { graph } = this.migrations.files();
     const id = newRevisionId(new Set(graph.ids()));
     const createdAt = new Date();
     const up = annotate(diffed.up, diffed.unresolved);

@@ -12,27 +12,34 @@ export interface SafetyChecksOptions {
   [custom: string]: CheckLevel | undefined;
 }
 
-/** The run-on-boot hook: apply pending migrations before the app serves. */
-export interface RunOnBootOptions {
-  /** Default: false. */
-  enabled?: boolean;
-  /** `NODE_ENV` values in which the hook may migrate; others skip it with a log line. Default: any. */
-  environments?: string[];
+/**
+ * The migration policy of one entrance (the boot hook, `db migrate`): what must hold before pending
+ * migrations run, and the session settings they run with. Safety-check levels are shared (`checks`).
+ */
+export interface MigrationPolicyOptions {
   /** Refuse when more migrations than this are pending. Default: no cap. */
   maxPending?: number;
   /**
    * The database has revisions the code does not know (an older image after a newer one migrated):
-   * `continue` serves with a warning (rolling deploys), `fail` refuses. Default: `continue`.
+   * `continue` goes on with a warning (rolling deploys; `db migrate` exits 0), `fail` refuses. Default: `continue`.
    */
   onUnknownRevisions?: 'fail' | 'continue';
-  /** What a refused or failed boot migration does: `exit` (non-zero, the orchestrator restarts) or `continue` (serve; health says not ready). Default: `exit`. */
-  onFailure?: 'exit' | 'continue';
-  /** `lock_timeout` for each migration's statements, in ms. Default: 5000. */
+  /** `lock_timeout` for each migration's statements, in ms; 0 for none. Default: 5000 on boot, 10000 for the CLI. */
   lockTimeoutMs?: number;
   /** `statement_timeout` for each migration's statements, in ms; 0 for none. Default: 0. */
   statementTimeoutMs?: number;
   /** How many times a migration that hit `lock_timeout` is retried (it is rolled back first). Default: 3. */
   lockRetries?: number;
+}
+
+/** The run-on-boot hook: apply pending migrations before the app serves. */
+export interface RunOnBootOptions extends MigrationPolicyOptions {
+  /** Default: false. */
+  enabled?: boolean;
+  /** `NODE_ENV` values in which the hook may migrate; others skip it with a log line. Default: any. */
+  environments?: string[];
+  /** What a refused or failed boot migration does: `exit` (non-zero, the orchestrator restarts) or `continue` (serve; health says not ready). Default: `exit`. */
+  onFailure?: 'exit' | 'continue';
 }
 
 /** Options of `MigrationsModule.forRoot()` / `forRootAsync()`. Every field has a default. */
@@ -62,6 +69,18 @@ export interface MigrationsModuleOptions {
   /** How long a mutating command waits for another one holding the migration lock, in ms. Default: 60000. */
   lockWaitMs?: number;
   /**
+   * A direct connection for migrations, when the app's own URL goes through a pooler in transaction mode
+   * (like Prisma's `directUrl`): the lock, the ledger and every migration use it. Default:
+   * `process.env.MIGRATIONS_DATABASE_URL`, else the app's data source.
+   */
+  migrationsUrl?: string;
+  /**
+   * Record what this module applies and reverts in TypeORM's own migrations table too, in the same
+   * transaction, so `typeorm migration:show|run|revert` agree: `auto` when the table exists, `always`
+   * (created when missing), `never`. Default: `auto`.
+   */
+  mirrorToTypeormTable?: 'auto' | 'always' | 'never';
+  /**
    * Source folder scanned for entity classes that no module registers (the empty-migration trap), relative to
    * the working directory or absolute. Default: `src`.
    */
@@ -72,7 +91,12 @@ export interface MigrationsModuleOptions {
   checks?: SafetyChecksOptions;
   /** Apply pending migrations when the app boots (never in CLI mode). Default: off. */
   runOnBoot?: RunOnBootOptions;
+  /** The policy of `db migrate` (and the session settings of `db rollback`). */
+  cli?: MigrationPolicyOptions;
 }
+
+/** A policy after defaults. */
+export type ResolvedPolicy = Required<Omit<MigrationPolicyOptions, 'maxPending'>> & Pick<MigrationPolicyOptions, 'maxPending'>;
 
 /** Options after defaults and validation. */
 export interface ResolvedMigrationsOptions {
@@ -83,8 +107,11 @@ export interface ResolvedMigrationsOptions {
   ledgerTable: string;
   typeormMigrationsTable: string | false;
   lockWaitMs: number;
+  migrationsUrl?: string;
+  mirrorToTypeormTable: 'auto' | 'always' | 'never';
   sourceRoot: string;
   revisionTypeImport: string;
   checks: Required<Pick<SafetyChecksOptions, 'destructive' | 'lockHeavy' | 'integrity'>> & SafetyChecksOptions;
-  runOnBoot: Required<Omit<RunOnBootOptions, 'environments' | 'maxPending'>> & Pick<RunOnBootOptions, 'environments' | 'maxPending'>;
+  runOnBoot: ResolvedPolicy & { enabled: boolean; environments?: string[]; onFailure: 'exit' | 'continue' };
+  cli: ResolvedPolicy;
 }

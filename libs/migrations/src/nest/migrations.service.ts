@@ -1,57 +1,18 @@
-import { createHash } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource, QueryRunner } from 'typeorm';
-import { AdvisoryLock, lockKeys } from '../adapter/advisory-lock';
-import { DeferredFlush } from '../adapter/deferred-flush';
-import { flushMigrationIndexes } from '../adapter/migration-index';
-import type { LoadedMigration } from '../adapter/migration-source';
-import { SessionSettings, withLockRetries, type LockRetry } from '../adapter/session-settings';
-import { Ledger, type LedgerRow } from '../adapter/ledger';
-import { MigrationRunner } from '../adapter/migration-runner';
-import { qualified, sqlValue } from '../adapter/sql-names';
-import { revisionIdsFromFileNames } from '../adapter/migration-loader';
-import {
-  UsageError,
-  currentHeads,
-  planRollback,
-  planStamp,
-  planUpgrade,
-  resolveTarget,
-  UnknownAppliedRevisionError,
-  unknownApplied,
-  type Step,
-} from '../core';
-import { describeDatabase } from './database-label';
-import type { HistoryEntry, RunReport, StampReport, StatusReport, StepEvent } from './migration-reports';
-import { MigrationWorkspace } from './migration-workspace';
-import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
-import type { ResolvedMigrationsOptions } from './migrations-options';
+import { relative } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { LockWait } from '../adapter/runtime/advisory-lock';
+import type { LoggedEvent } from '../adapter/runtime/ledger';
+import { MigrationRuntime, type ExclusiveRun } from '../adapter/runtime/migration-runtime';
+import type { LockRetry } from '../adapter/runtime/session-settings';
+import type { MigrationFiles } from '../adapter/files/migration-files';
+import type { LedgerState } from '../core/ledger-state';
+import type { HistoryEntry, RunReport, SqlPlan, StampReport, StatusReport, StepEvent } from '../core/reports';
+import type { Step } from '../core/revision';
+import { MigrationConnection } from './migration-connection';
+import { MigrationPolicyService, type Entrance, type PolicyRequest } from './migration-policy.service';
 
-export interface UpgradeOptions {
-  /** Target revision spec (`head`, an id or prefix, `+N`); default `head`. */
-  to?: string;
-  onStep?: (event: StepEvent) => void;
-  /**
-   * Called under the lock, after the ledger was re-read, with what is about to run; throwing refuses the
-   * run with nothing applied. The boot hook runs its safety checks here.
-   */
-  onPlan?: (migrations: LoadedMigration[], rows: LedgerRow[]) => Promise<void>;
-  /** Session settings for the migrations' statements. */
-  timeouts?: SessionTimeouts;
-  /** Retries of a migration that hit `lock_timeout` (it is rolled back before each retry). Default: 0. */
-  lockRetries?: number;
-  /** Called before each retry of a migration that hit `lock_timeout` (the boot hook logs it). */
-  onLockRetry?: (retry: LockRetry) => void;
-  /**
-   * Run every pending migration in one transaction: the whole run applies or none of it does, and there is
-   * one commit instead of one per migration. No lock-timeout retries in this mode. Refused when a migration sets
-   * `transaction = false`. PostgreSQL's lock table limits how many objects one transaction can create.
-   */
-  singleTransaction?: boolean;
-}
-
+/** Session settings for the migrations' statements. */
 export interface SessionTimeouts {
   /** `lock_timeout` in ms (0: none). */
   lockTimeoutMs?: number;
@@ -59,124 +20,148 @@ export interface SessionTimeouts {
   statementTimeoutMs?: number;
 }
 
-export interface RollbackOptions {
-  steps?: number;
+interface RunCallbacks {
   onStep?: (event: StepEvent) => void;
+  /** Progress of a wait for the migration lock held by another run. */
+  onLockWait?: (wait: LockWait) => void;
+  /** Called before each retry of a migration that hit `lock_timeout`. */
+  onLockRetry?: (retry: LockRetry) => void;
+  /** Called under the lock with what is about to run, before the policy and before anything runs. */
+  onPlan?: (steps: readonly Step[], state: LedgerState) => void | Promise<void>;
+}
+
+export interface UpgradeOptions extends RunCallbacks {
+  /** Target revision spec (`head`, an id or prefix, `+N`, `heads`); default `head`. */
+  to?: string;
+  /** `dry-run`: run everything in one transaction, then roll it back. Default `apply`. */
+  mode?: 'apply' | 'dry-run';
+  /** All pending migrations in one transaction: the whole run applies or none of it does. */
+  singleTransaction?: boolean;
+  /**
+   * Apply an entrance's policy (safety checks, integrity, unknown revisions, pending cap) and its session
+   * settings. Absent for user code: nothing is judged and no timeout is set unless given.
+   */
+  policy?: PolicyRequest;
+  /** Overrides the entrance's session settings. */
+  timeouts?: SessionTimeouts;
+  /** Overrides the entrance's retries of a migration that hit `lock_timeout`. */
+  lockRetries?: number;
+}
+
+export interface RollbackOptions extends RunCallbacks {
+  /** Revert the N most recently applied revisions (default 1 when `to` is absent). */
+  steps?: number;
+  /** Revert everything the target (a revision, or `base`) does not need. */
+  to?: string;
+  mode?: 'apply' | 'dry-run';
+  /** Use this entrance's session settings (lock and statement timeouts, retries). */
+  entrance?: Entrance;
 }
 
 /**
- * The public API of the module: everything the CLI, the boot hook and user code can do with migrations.
- * Read-only methods never create or change anything; mutating ones hold the advisory lock for their whole
- * run and re-read the ledger once they hold it.
+ * The public API of the module: what the CLI, the boot hook and user code can do with migrations, as a
+ * short facade over the migration runtime. Read-only methods never create or change anything; mutating
+ * ones hold the migration lock for their whole run and read the ledger once they hold it.
  */
 @Injectable()
 export class MigrationsService {
-  private cachedWorkspace?: MigrationWorkspace;
-  private cachedDataSource?: DataSource;
-
   constructor(
-    @Inject(RESOLVED_MIGRATIONS_OPTIONS) private readonly options: ResolvedMigrationsOptions,
-    private readonly moduleRef: ModuleRef,
+    private readonly runtime: MigrationRuntime,
+    private readonly connection: MigrationConnection,
+    private readonly policy: MigrationPolicyService,
   ) {}
 
-  /** Migrations on disk and their revision graph (loaded on first use). */
-  workspace(): MigrationWorkspace {
-    return (this.cachedWorkspace ??= MigrationWorkspace.load(this.options));
-  }
-
+  /** The app's TypeORM data source. */
   get dataSource(): DataSource {
-    return (this.cachedDataSource ??= this.moduleRef.get<DataSource>(getDataSourceToken(this.options.dataSource), { strict: false }));
+    return this.connection.app;
   }
 
-  get ledger(): Ledger {
-    return new Ledger({
-      schema: this.options.schema,
-      table: this.options.ledgerTable,
-      legacyTable: this.options.typeormMigrationsTable,
-    });
+  /** The data source migrations run on: the app's, or the dedicated one of `migrationsUrl`. */
+  migrationDataSource(): Promise<DataSource> {
+    return this.connection.dataSource();
+  }
+
+  /** The database migrations change, fit to print (no password). */
+  describeDatabase(): string {
+    return this.connection.describe();
+  }
+
+  /** What a mutating command changes, for its first line: the database (no password) and the ledger's schema. */
+  describeTarget(): string {
+    return `${this.connection.describe()} (schema ${this.connection.schema})`;
+  }
+
+  /** The migration files on disk and their revision graph. */
+  files(): MigrationFiles {
+    return this.runtime.files();
+  }
+
+  /** The ledger as it is now; nothing is locked or created. */
+  state(): Promise<LedgerState> {
+    return this.runtime.read();
   }
 
   /** `db current`. */
-  async status(preread?: LedgerRow[]): Promise<StatusReport> {
-    const { graph } = this.workspace();
-    const rows = preread ?? (await this.readOnly((runner) => this.ledger.read(runner)));
-    const applied = new Set(rows.map((row) => row.id));
-    const heads = graph.heads();
-    const current = currentHeads(graph, applied);
-    const pending = graph.all().filter((rev) => !applied.has(rev.id));
-    const unknown = unknownApplied(graph, applied);
+  async status(known?: LedgerState): Promise<StatusReport> {
+    const state = known ?? (await this.state());
+    const { graph } = state;
     return {
-      database: describeDatabase(this.dataSource),
-      current: current.map((id) => ({ id, message: graph.get(id)?.message ?? '' })),
-      heads: [...heads],
-      atHead: pending.length === 0 && unknown.length === 0,
-      pending: pending.map((rev) => ({ id: rev.id, message: rev.message })),
-      unknown,
-      applied: rows.length,
+      database: this.describeDatabase(),
+      current: state.current.map((id) => ({ id, message: graph.get(id)?.message ?? '' })),
+      heads: [...graph.heads()],
+      atHead: state.atHead,
+      pending: state.pending.map((rev) => ({ id: rev.id, message: rev.message })),
+      unknown: state.unknown,
+      applied: state.rows.length,
       total: graph.size,
     };
   }
 
-  /**
-   * A fast answer to "is everything applied?" for the boot hook: compares the revision ids in the migration
-   * file names with a digest of the ledger computed by PostgreSQL, in one query, without loading migrations.
-   * `true` only when both sets are equal (then nothing is pending and nothing is unknown); `false` means
-   * "look properly" (pending work, unknown revisions, plain TypeORM files, no ledger yet).
-   */
-  async fullyApplied(): Promise<boolean> {
-    const ids = revisionIdsFromFileNames(MigrationWorkspace.compiledDir(this.options));
-    if (!ids || !ids.length) return false;
-    const digest = createHash('md5').update([...ids].sort().join(',')).digest('hex');
-    const legacy = this.options.typeormMigrationsTable ? qualified(this.options.schema, this.options.typeormMigrationsTable) : null;
-    try {
-      const rows = await this.dataSource.query(
-        `SELECT count(*)::int AS "n", md5(coalesce(string_agg("revision", ',' ORDER BY "revision" COLLATE "C"), '')) AS "digest",
-                ${legacy ? `to_regclass(${sqlValue(legacy)}) IS NULL` : 'true'} AS "noLegacy"
-           FROM ${qualified(this.options.schema, this.options.ledgerTable)}`,
-      );
-      return rows[0]?.noLegacy === true && rows[0]?.n === ids.length && rows[0]?.digest === digest;
-    } catch {
-      return false;
-    }
+  /** `db history`: every revision, newest first, with when, by whom and how long it ran. */
+  async history(known?: LedgerState): Promise<HistoryEntry[]> {
+    const state = known ?? (await this.state());
+    const files = this.files();
+    const { graph } = state;
+    const current = new Set(state.current);
+    const heads = new Set(graph.heads());
+    return [...graph.all()].reverse().map((rev) => {
+      const row = state.row(rev.id);
+      const file = files.get(rev.id);
+      return {
+        id: rev.id,
+        parents: [...rev.parents],
+        message: rev.message,
+        createdAt: rev.createdAt?.toISOString() ?? null,
+        applied: !!row,
+        appliedAt: row?.appliedAt?.toISOString() ?? null,
+        appliedBy: row ? (row.kind === 'typeorm' ? 'TypeORM' : row.appliedBy) : null,
+        durationMs: row?.executionMs ?? null,
+        stamped: row?.kind === 'stamped',
+        recordedBy: row ? (row.kind === 'typeorm' ? 'typeorm' : 'ledger') : null,
+        head: heads.has(rev.id),
+        current: current.has(rev.id),
+        merge: rev.parents.length > 1,
+        branchPoint: graph.children(rev.id).length > 1,
+        format: file.format,
+        file: relative(process.cwd(), file.file) || file.file,
+      };
+    });
   }
 
-  /** `db history`: every revision, newest first. */
-  async history(): Promise<HistoryEntry[]> {
-    const { graph, byId } = this.workspace();
-    const rows = await this.readOnly((runner) => this.ledger.read(runner));
-    const byRow = new Map(rows.map((row) => [row.id, row]));
-    const current = new Set(currentHeads(graph, new Set(byRow.keys())));
-    const heads = new Set(graph.heads());
-    return [...graph.all()]
-      .reverse()
-      .map((rev) => {
-        const row = byRow.get(rev.id);
-        return {
-          id: rev.id,
-          parents: [...rev.parents],
-          message: rev.message,
-          createdAt: rev.createdAt?.toISOString() ?? null,
-          applied: !!row,
-          appliedAt: row?.appliedAt.toISOString() ?? null,
-          stamped: row?.kind === 'stamped',
-          head: heads.has(rev.id),
-          current: current.has(rev.id),
-          merge: rev.parents.length > 1,
-          branchPoint: graph.children(rev.id).length > 1,
-          format: byId.get(rev.id)?.format ?? 'revision',
-        };
-      });
+  /** The audit log: every apply, revert and stamp, with who and when (`db history --log`). */
+  log(): Promise<LoggedEvent[]> {
+    return this.runtime.log();
   }
 
   /** `db heads`. */
   heads(): { id: string; message: string }[] {
-    const { graph } = this.workspace();
+    const { graph } = this.files();
     return graph.heads().map((id) => ({ id, message: graph.get(id)?.message ?? '' }));
   }
 
   /** `db branches`: revisions with several children, and those children. */
   branches(): { id: string; message: string; children: { id: string; message: string; head: boolean }[] }[] {
-    const { graph } = this.workspace();
+    const { graph } = this.files();
     const heads = new Set(graph.heads());
     return graph.branchPoints().map((id) => ({
       id,
@@ -185,175 +170,82 @@ export class MigrationsService {
     }));
   }
 
-  /** `db migrate [--to REV]`: applies every pending revision up to the target, one transaction each. */
+  /** `db migrate [--to REV] [--dry-run] [--single-transaction]`: applies what is pending up to the target. */
   async upgrade(options: UpgradeOptions = {}): Promise<RunReport> {
-    const { graph } = this.workspace();
-    const spec = options.to ?? 'head';
-    return this.exclusive(async (runner, rows) => {
-      const applied = new Set(rows.map((row) => row.id));
-      const unknown = unknownApplied(graph, applied);
-      if (unknown.length) throw new UnknownAppliedRevisionError(unknown);
-      const steps = planUpgrade(graph, applied, resolveTarget(graph, spec, applied));
-      if (steps.length && options.onPlan) await options.onPlan(steps.map((step) => this.workspace().migration(step.revision.id)), rows);
-      const session = { timeouts: options.timeouts, lockRetries: options.lockRetries ?? 0, onLockRetry: options.onLockRetry };
-      if (!options.singleTransaction) return this.execute(runner, steps, rows, options.onStep, session);
-      // A failed statement aborts the one transaction, so there is nothing to retry a lock timeout in.
-      return this.inOneTransaction(runner, steps, () => this.execute(runner, steps, rows, options.onStep, { ...session, lockRetries: 0 }));
-    });
+    return this.runtime.exclusive(async (run) => {
+      const steps = run.state.upgrade(options.to ?? 'head');
+      await options.onPlan?.(steps, run.state);
+      if (options.policy) this.policy.enforce(await this.policy.judge(run, steps, options.policy), options.policy);
+      const settings = options.policy ? this.policy.settings(options.policy.entrance) : undefined;
+      return run.run(steps, {
+        mode: options.mode ?? 'apply',
+        transaction: options.singleTransaction ? 'single' : 'each',
+        timeouts: options.timeouts ?? settings,
+        lockRetries: options.lockRetries ?? settings?.lockRetries ?? 0,
+        onLockRetry: options.onLockRetry,
+        onStep: options.onStep,
+      });
+    }, options.onLockWait);
+  }
+
+  /** `db rollback -s N` / `db rollback --to REV`: reverts newest first. */
+  async rollback(options: RollbackOptions = {}): Promise<RunReport> {
+    return this.runtime.exclusive(async (run) => {
+      const steps = options.to !== undefined ? run.state.downgrade(options.to) : run.state.rollback(options.steps ?? 1);
+      await options.onPlan?.(steps, run.state);
+      const settings = options.entrance ? this.policy.settings(options.entrance) : undefined;
+      return run.run(steps, {
+        mode: options.mode ?? 'apply',
+        timeouts: settings,
+        lockRetries: settings?.lockRetries ?? 0,
+        onLockRetry: options.onLockRetry,
+        onStep: options.onStep,
+      });
+    }, options.onLockWait);
+  }
+
+  /** `db stamp [REV]`: makes the ledger say REV without running any migration; `base` empties it. */
+  async stamp(spec = 'head', options: Pick<RunCallbacks, 'onLockWait'> = {}): Promise<StampReport> {
+    return this.runtime.exclusive(async (run) => {
+      const plan = run.state.stamp(spec);
+      const { graph } = run.state;
+      const unknownStep = (id: string): Step => ({ direction: 'down', revision: { id, parents: [], message: '' } });
+      const steps: Step[] = [
+        ...plan.remove.map((id) => (graph.has(id) ? ({ direction: 'down', revision: graph.get(id) } as Step) : unknownStep(id))),
+        ...plan.add.map((id) => ({ direction: 'up', revision: graph.get(id) }) as Step),
+      ];
+      await run.run(steps, { mode: 'stamp' });
+      return { added: plan.add, removed: plan.remove };
+    }, options.onLockWait);
+  }
+
+  /** `db migrate --sql` / `db rollback --sql`: the SQL a run would send, computed from the ledger as it is now. */
+  async sql(request: { direction: 'up'; to?: string } | { direction: 'down'; steps?: number; to?: string }): Promise<SqlPlan> {
+    const state = await this.state();
+    const steps =
+      request.direction === 'up'
+        ? state.upgrade(request.to ?? 'head')
+        : request.to !== undefined
+          ? state.downgrade(request.to)
+          : state.rollback(request.steps ?? 1);
+    return this.runtime.sql(steps, state);
   }
 
   /**
    * Applied revisions whose migration now runs different SQL than when it was applied (edited after the
    * fact). Compares checksums of the captured SQL, so reformatting or recompiling does not count.
    */
-  async edited(rows?: LedgerRow[]): Promise<string[]> {
-    const ledgerRows = rows ?? (await this.readOnly((runner) => this.ledger.read(runner)));
-    const runner = new MigrationRunner(this.dataSource, this.ledger);
-    const edited: string[] = [];
-    for (const row of ledgerRows) {
-      const migration = row.checksum ? this.workspace().byId.get(row.id) : undefined;
-      if (!migration) continue;
-      const current = await runner.checksum(migration);
-      if (current && current !== row.checksum) edited.push(row.id);
-    }
-    flushMigrationIndexes();
-    return edited;
+  async edited(known?: LedgerState): Promise<string[]> {
+    return this.runtime.edited(known ?? (await this.state()));
   }
 
-  /** `db rollback -s N`: reverts the N most recently applied revisions, newest first. */
-  async rollback(options: RollbackOptions = {}): Promise<RunReport> {
-    const { graph } = this.workspace();
-    return this.exclusive(async (runner, rows) => {
-      const steps = planRollback(graph, rows.map((row) => row.id), options.steps ?? 1);
-      return this.execute(runner, steps, rows, options.onStep);
-    });
+  /** The boot hook's fast path: nothing pending and nothing unknown, known from file names and one query. */
+  fullyApplied(): Promise<boolean> {
+    return this.runtime.fullyApplied();
   }
 
-  /** The ledger as it is now, and whether its table exists; nothing is created. */
-  async readLedger(): Promise<{ rows: LedgerRow[]; exists: boolean }> {
-    return this.readOnly(async (runner) => ({ rows: await this.ledger.read(runner), exists: await this.ledger.exists(runner) }));
-  }
-
-  /** `db stamp [REV]`: makes the ledger say REV without running any migration; `base` empties it. */
-  async stamp(spec = 'head'): Promise<StampReport> {
-    const { graph } = this.workspace();
-    const runner = new MigrationRunner(this.dataSource, this.ledger);
-    return this.exclusive(async (session, rows) => {
-      const applied = new Set(rows.map((row) => row.id));
-      const target = resolveTarget(graph, spec, applied);
-      const plan = planStamp(graph, applied, target);
-      await this.ledger.ensure(session);
-      const legacy = new Set(rows.filter((row) => row.kind === 'legacy').map((row) => row.id));
-      const removed = [...unknownApplied(graph, applied), ...plan.remove];
-      const checksums = await Promise.all(plan.add.map((id) => runner.checksum(this.workspace().migration(id))));
-      await session.startTransaction();
-      try {
-        await this.ledger.ensure(session);
-        for (const id of removed) await this.ledger.remove(session, id, legacy.has(id));
-        for (const [i, id] of plan.add.entries()) {
-          await this.ledger.insert(session, runner.entry(this.workspace().migration(id), 'stamped', checksums[i], null));
-        }
-        await session.commitTransaction();
-      } catch (error) {
-        await session.rollbackTransaction().catch(() => undefined);
-        throw error;
-      }
-      return { added: plan.add, removed };
-    });
-  }
-
-  private async execute(
-    runner: QueryRunner,
-    steps: Step[],
-    rows: LedgerRow[],
-    onStep?: (event: StepEvent) => void,
-    session: { timeouts?: SessionTimeouts; lockRetries: number; onLockRetry?: (retry: LockRetry) => void } = { lockRetries: 0 },
-  ): Promise<RunReport> {
-    const started = performance.now();
-    const migrationRunner = new MigrationRunner(this.dataSource, this.ledger);
-    const legacy = new Set(rows.filter((row) => row.kind === 'legacy').map((row) => row.id));
-    const report: RunReport = { steps: [], totalMs: 0 };
-    // The first step creates the ledger inside its own transaction: a failed first migration leaves no table.
-    let prepare: (() => Promise<void>) | undefined = () => this.ledger.ensure(runner);
-    const flush = new DeferredFlush(runner);
-    const timeouts = new SessionSettings(runner, session.timeouts);
-    await timeouts.apply();
-    try {
-      for (const [index, step] of steps.entries()) {
-        const migration = this.workspace().migration(step.revision.id);
-        const event = { index: index + 1, total: steps.length, revision: step.revision.id, message: step.revision.message, direction: step.direction };
-        onStep?.({ ...event, phase: 'start' });
-        await flush.beforeStep(index === steps.length - 1);
-        const currentPrepare = prepare;
-        const result = await withLockRetries(session.lockRetries, () =>
-          step.direction === 'up'
-            ? migrationRunner.apply(runner, migration, currentPrepare)
-            : migrationRunner.revert(runner, migration, legacy.has(step.revision.id)),
-          undefined,
-          session.onLockRetry,
-        );
-        prepare = undefined;
-        migration.release();
-        onStep?.({ ...event, phase: 'done', ms: result.ms });
-        report.steps.push({ revision: step.revision.id, message: step.revision.message, direction: step.direction, ms: result.ms });
-      }
-    } finally {
-      await flush.finish().catch(() => undefined);
-      await timeouts.reset().catch(() => undefined);
-    }
-    report.totalMs = Math.round(performance.now() - started);
-    return report;
-  }
-
-  private async inOneTransaction<T>(runner: QueryRunner, steps: Step[], work: () => Promise<T>): Promise<T> {
-    const outside = steps.find((step) => new (this.workspace().migration(step.revision.id).migrationClass)().transaction === false);
-    if (outside) {
-      throw new UsageError(`Migration ${outside.revision.id} runs outside a transaction (transaction = false): it cannot run with --single-transaction`);
-    }
-    await runner.startTransaction();
-    try {
-      const result = await work();
-      await runner.commitTransaction();
-      return result;
-    } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
-    }
-  }
-
-  private async readOnly<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      return await work(runner);
-    } finally {
-      await runner.release();
-    }
-  }
-
-  /** Runs `work` on one dedicated connection holding the migration lock (seeding, reset). */
-  async withLock<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    const database = String(this.dataSource.driver.database ?? '');
-    const lock = new AdvisoryLock(runner, lockKeys(database, this.options.schema, this.options.ledgerTable));
-    try {
-      await lock.acquire(this.options.lockWaitMs);
-      try {
-        return await work(runner);
-      } finally {
-        await lock.release().catch(() => undefined);
-      }
-    } finally {
-      await runner.release();
-    }
-  }
-
-  /**
-   * Runs `work` holding the migration lock on one dedicated connection, with the ledger read under the lock.
-   * The ledger table is created by `work` only once its plan is known to be valid, so a refused command
-   * leaves the database exactly as it was.
-   */
-  private async exclusive<T>(work: (runner: QueryRunner, rows: LedgerRow[]) => Promise<T>): Promise<T> {
-    return this.withLock(async (runner) => work(runner, await this.ledger.read(runner)));
+  /** Runs `work` holding the migration lock, with the ledger read under it (seeding and reset use it). */
+  exclusive<T>(work: (run: ExclusiveRun) => Promise<T>, onLockWait?: (wait: LockWait) => void): Promise<T> {
+    return this.runtime.exclusive(work, onLockWait);
   }
 }

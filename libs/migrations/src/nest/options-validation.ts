@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { MigrationsModuleOptions, ResolvedMigrationsOptions } from './migrations-options';
+import type { MigrationPolicyOptions, MigrationsModuleOptions, ResolvedMigrationsOptions, ResolvedPolicy } from './migrations-options';
 
 /** Thrown at boot for a mistake in the module's options; the message names the option and what is wrong. */
 export class InvalidMigrationsOptionsError extends Error {
@@ -18,13 +18,17 @@ const KNOWN = new Set<keyof MigrationsModuleOptions>([
   'ledgerTable',
   'typeormMigrationsTable',
   'lockWaitMs',
+  'migrationsUrl',
+  'mirrorToTypeormTable',
   'sourceRoot',
   'revisionTypeImport',
   'checks',
   'runOnBoot',
+  'cli',
 ]);
 const LEVELS = ['off', 'warn', 'block'];
-const BOOT_KEYS = ['enabled', 'environments', 'maxPending', 'onUnknownRevisions', 'onFailure', 'lockTimeoutMs', 'statementTimeoutMs', 'lockRetries'];
+const POLICY_KEYS = ['maxPending', 'onUnknownRevisions', 'lockTimeoutMs', 'statementTimeoutMs', 'lockRetries'];
+const BOOT_KEYS = ['enabled', 'environments', 'onFailure', ...POLICY_KEYS];
 
 /** Applies defaults and fails fast, with one message per mistake, on options that cannot work. */
 export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = process.cwd()): ResolvedMigrationsOptions {
@@ -63,7 +67,10 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
     problems.push(`'lockWaitMs' must be a number of milliseconds >= 0, got ${show(options.lockWaitMs)}`);
   }
   const sourceRoot = text('sourceRoot', 'src');
-  const resolved: Omit<ResolvedMigrationsOptions, 'checks' | 'runOnBoot'> & Partial<ResolvedMigrationsOptions> = {
+  const migrationsUrl = options.migrationsUrl === undefined ? undefined : text('migrationsUrl', '');
+  const mirror = options.mirrorToTypeormTable ?? 'auto';
+  if (!['auto', 'always', 'never'].includes(mirror)) problems.push(`'mirrorToTypeormTable' must be auto, always or never, got ${show(mirror)}`);
+  const resolved: Omit<ResolvedMigrationsOptions, 'checks' | 'runOnBoot' | 'cli'> & Partial<ResolvedMigrationsOptions> = {
     migrationsDir: isAbsolute(migrationsDir) ? migrationsDir : resolve(cwd, migrationsDir),
     compiledMigrationsDir: compiled ? (isAbsolute(compiled) ? compiled : resolve(cwd, compiled)) : undefined,
     dataSource: text('dataSource', 'default'),
@@ -71,11 +78,14 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
     ledgerTable: identifier('ledgerTable', 'migrations_ledger'),
     typeormMigrationsTable: legacy === undefined ? 'migrations' : (legacy as string | false),
     lockWaitMs: Number(lockWaitMs),
+    migrationsUrl: migrationsUrl || undefined,
+    mirrorToTypeormTable: mirror,
     sourceRoot: isAbsolute(sourceRoot) ? sourceRoot : resolve(cwd, sourceRoot),
     revisionTypeImport: text('revisionTypeImport', 'nest-migrations'),
   };
   resolved.checks = resolveChecks(options.checks, problems);
   resolved.runOnBoot = resolveBoot(options.runOnBoot, problems);
+  resolved.cli = resolvePolicy('cli', options.cli ?? {}, CLI_DEFAULTS, problems);
   if (problems.length) throw new InvalidMigrationsOptionsError(problems.join('; '));
   return resolved as ResolvedMigrationsOptions;
 }
@@ -92,37 +102,49 @@ function resolveChecks(raw: MigrationsModuleOptions['checks'], problems: string[
   return { ...checks, destructive: checks.destructive ?? 'block', lockHeavy: checks.lockHeavy ?? 'warn', integrity: checks.integrity ?? 'warn' };
 }
 
+const BOOT_DEFAULTS = { lockTimeoutMs: 5000, statementTimeoutMs: 0, lockRetries: 3, onUnknownRevisions: 'continue' } as const;
+const CLI_DEFAULTS = { lockTimeoutMs: 10_000, statementTimeoutMs: 0, lockRetries: 3, onUnknownRevisions: 'continue' } as const;
+
 function resolveBoot(raw: MigrationsModuleOptions['runOnBoot'], problems: string[]): ResolvedMigrationsOptions['runOnBoot'] {
   const boot = raw ?? {};
   for (const key of Object.keys(boot)) if (!BOOT_KEYS.includes(key)) problems.push(`unknown option 'runOnBoot.${key}'`);
-  const count = (key: 'maxPending' | 'lockTimeoutMs' | 'statementTimeoutMs' | 'lockRetries', fallback?: number): number | undefined => {
-    const value = boot[key];
-    if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-      problems.push(`'runOnBoot.${key}' must be a whole number >= 0, got ${show(value)}`);
-      return fallback;
-    }
-    return value;
-  };
-  const oneOf = <T extends string>(key: 'onUnknownRevisions' | 'onFailure', allowed: T[], fallback: T): T => {
-    const value = boot[key];
-    if (value === undefined) return fallback;
-    if (!allowed.includes(value as T)) problems.push(`'runOnBoot.${key}' must be ${allowed.join(' or ')}, got ${show(value)}`);
-    return (allowed.includes(value as T) ? value : fallback) as T;
-  };
   if (boot.enabled !== undefined && typeof boot.enabled !== 'boolean') problems.push(`'runOnBoot.enabled' must be true or false, got ${show(boot.enabled)}`);
   if (boot.environments !== undefined && (!Array.isArray(boot.environments) || boot.environments.some((e) => typeof e !== 'string'))) {
     problems.push(`'runOnBoot.environments' must be a list of NODE_ENV values`);
   }
+  const onFailure = boot.onFailure ?? 'exit';
+  if (!['exit', 'continue'].includes(onFailure)) problems.push(`'runOnBoot.onFailure' must be exit or continue, got ${show(onFailure)}`);
   return {
+    ...resolvePolicy('runOnBoot', boot, BOOT_DEFAULTS, problems),
     enabled: boot.enabled === true,
     environments: Array.isArray(boot.environments) ? boot.environments : undefined,
+    onFailure: onFailure === 'continue' ? 'continue' : 'exit',
+  };
+}
+
+function resolvePolicy(prefix: string, raw: MigrationPolicyOptions, defaults: typeof BOOT_DEFAULTS | typeof CLI_DEFAULTS, problems: string[]): ResolvedPolicy {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    problems.push(`'${prefix}' must be an object`);
+    raw = {};
+  }
+  if (prefix === 'cli') for (const key of Object.keys(raw)) if (!POLICY_KEYS.includes(key)) problems.push(`unknown option 'cli.${key}'`);
+  const count = (key: 'maxPending' | 'lockTimeoutMs' | 'statementTimeoutMs' | 'lockRetries', fallback?: number): number | undefined => {
+    const value = raw[key];
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+      problems.push(`'${prefix}.${key}' must be a whole number >= 0, got ${show(value)}`);
+      return fallback;
+    }
+    return value;
+  };
+  const unknown = raw.onUnknownRevisions ?? defaults.onUnknownRevisions;
+  if (!['fail', 'continue'].includes(unknown)) problems.push(`'${prefix}.onUnknownRevisions' must be fail or continue, got ${show(unknown)}`);
+  return {
     maxPending: count('maxPending'),
-    onUnknownRevisions: oneOf('onUnknownRevisions', ['fail', 'continue'], 'continue'),
-    onFailure: oneOf('onFailure', ['exit', 'continue'], 'exit'),
-    lockTimeoutMs: count('lockTimeoutMs', 5000) as number,
-    statementTimeoutMs: count('statementTimeoutMs', 0) as number,
-    lockRetries: count('lockRetries', 3) as number,
+    onUnknownRevisions: unknown === 'fail' ? 'fail' : 'continue',
+    lockTimeoutMs: count('lockTimeoutMs', defaults.lockTimeoutMs) as number,
+    statementTimeoutMs: count('statementTimeoutMs', defaults.statementTimeoutMs) as number,
+    lockRetries: count('lockRetries', defaults.lockRetries) as number,
   };
 }
 

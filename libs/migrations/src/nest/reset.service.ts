@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { quoteIdent } from '../adapter/sql-names';
-import { dropStatements, listSchemaObjects, type SchemaObject } from '../adapter/schema-inventory';
+import { databaseMarker, dropObjects, listSchemaObjects, setDatabaseMarker, type SchemaObject } from '../adapter/schema-inventory';
 import { SafetyRefusalError } from '../core/errors';
-import type { RunReport, StepEvent } from './migration-reports';
+import type { RunReport, StepEvent } from '../core/reports';
 import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
 import type { ResolvedMigrationsOptions } from './migrations-options';
 import { MigrationsService } from './migrations.service';
@@ -37,7 +36,7 @@ export class ResetService {
 
   /** What a reset would drop, without dropping anything. */
   async inventory(): Promise<SchemaObject[]> {
-    const runner = this.migrations.dataSource.createQueryRunner();
+    const runner = (await this.migrations.migrationDataSource()).createQueryRunner();
     try {
       return await listSchemaObjects(runner, this.schemas());
     } finally {
@@ -46,7 +45,7 @@ export class ResetService {
   }
 
   async reset(options: ResetOptions): Promise<ResetReport> {
-    const database = String(this.migrations.dataSource.driver.database ?? '');
+    const { database, production } = await this.production();
     if (!options.force) {
       const objects = await this.inventory();
       throw new SafetyRefusalError(
@@ -54,42 +53,41 @@ export class ResetService {
         'Run `db reset -f` to drop them and re-apply every migration.',
       );
     }
-    const production = await this.isProduction();
     if (production && options.confirm !== database) {
       throw new SafetyRefusalError(
         `Refusing to reset ${database}: it is a production database (${production})`,
         `Add --confirm ${database} if you really mean to drop everything in it.`,
       );
     }
-    const dropped = await this.migrations.withLock(async (runner) => {
-      const objects = await listSchemaObjects(runner, this.schemas());
-      await runner.startTransaction();
-      try {
-        for (const sql of dropStatements(objects)) await runner.query(sql);
-        await runner.commitTransaction();
-      } catch (error) {
-        await runner.rollbackTransaction().catch(() => undefined);
-        throw error;
-      }
+    const dropped = await this.migrations.exclusive(async ({ session }) => {
+      const objects = await listSchemaObjects(session.runner, this.schemas());
+      await dropObjects(session.runner, objects);
       return objects;
     });
     const migrated = await this.migrations.upgrade({ onStep: options.onStep });
     return { dropped, migrated };
   }
 
-  /** Why the database counts as production: NODE_ENV, or the marker set by `db protect`. */
-  async isProduction(): Promise<string | undefined> {
-    if (process.env.NODE_ENV === 'production') return 'NODE_ENV=production';
-    const rows = await this.migrations.dataSource.query(`SELECT current_setting('${PROTECTED_SETTING}', true) AS "value"`);
-    return rows[0]?.value === 'on' ? 'marked with `db protect`' : undefined;
+  /** The database's name, and why it counts as production: NODE_ENV, or the marker set by `db protect`. */
+  async production(): Promise<{ database: string; production?: string }> {
+    const runner = (await this.migrations.migrationDataSource()).createQueryRunner();
+    try {
+      const marker = await databaseMarker(runner, PROTECTED_SETTING);
+      const production = process.env.NODE_ENV === 'production' ? 'NODE_ENV=production' : marker.protected ? 'marked with `db protect`' : undefined;
+      return { database: marker.database, production };
+    } finally {
+      await runner.release();
+    }
   }
 
   /** `db protect`: marks the database as production (a database-level setting that survives a reset). */
   async protect(on: boolean): Promise<void> {
-    const database = quoteIdent(String(this.migrations.dataSource.driver.database ?? ''));
-    await this.migrations.dataSource.query(
-      on ? `ALTER DATABASE ${database} SET ${PROTECTED_SETTING} = 'on'` : `ALTER DATABASE ${database} RESET ${PROTECTED_SETTING}`,
-    );
+    const runner = (await this.migrations.migrationDataSource()).createQueryRunner();
+    try {
+      await setDatabaseMarker(runner, PROTECTED_SETTING, on);
+    } finally {
+      await runner.release();
+    }
   }
 }
 

@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { MigrationRunner } from '../adapter/migration-runner';
-import type { LoadedMigration } from '../adapter/migration-source';
+import { MigrationRuntime } from '../adapter/runtime/migration-runtime';
+import type { MigrationFile } from '../adapter/files/migration-file';
 import { judgeStatements } from '../adapter/sql-rules';
 import { loadSqlParser } from '../adapter/sql-annotations';
 import { withLevel, type CheckLevel, type Finding } from '../core/safety';
 import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
 import type { ResolvedMigrationsOptions } from './migrations-options';
-import { MigrationsService } from './migrations.service';
 import { MigrationSafetyCheck, type SafetyCheck, type SafetyCheckOptions } from './safety-check.decorator';
 
 /**
@@ -18,17 +17,16 @@ import { MigrationSafetyCheck, type SafetyCheck, type SafetyCheckOptions } from 
 export class SafetyChecksService {
   constructor(
     @Inject(RESOLVED_MIGRATIONS_OPTIONS) private readonly options: ResolvedMigrationsOptions,
-    private readonly migrations: MigrationsService,
+    private readonly runtime: MigrationRuntime,
     private readonly discovery: DiscoveryService,
   ) {}
 
-  async judge(migrations: readonly LoadedMigration[]): Promise<Finding[]> {
+  async judge(migrations: readonly MigrationFile[]): Promise<Finding[]> {
     await loadSqlParser();
-    const runner = new MigrationRunner(this.migrations.dataSource, this.migrations.ledger);
     const custom = this.customChecks();
     const findings: Finding[] = [];
     for (const migration of migrations) {
-      const statements = (await runner.preview(migration, 'up')).map((statement) => statement.sql);
+      const statements = (await this.runtime.preview(migration, 'up')).map((statement) => statement.sql);
       const allowDestructive = migration.info?.allowDestructive === true;
       const hits = judgeStatements(statements);
       const id = migration.revision.id;

@@ -4,7 +4,8 @@ import type { QueryRunner } from 'typeorm';
 import { OperationFailedError, UsageError } from '../core/errors';
 import { orderSeeders } from '../core/seed-order';
 import { describeDriverError } from '../adapter/driver-errors';
-import { SeedLedger } from '../adapter/seed-ledger';
+import { SeedLedger } from '../adapter/runtime/seed-ledger';
+import { inTransaction } from '../adapter/schema-inventory';
 import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
 import type { ResolvedMigrationsOptions } from './migrations-options';
 import { MigrationsService } from './migrations.service';
@@ -74,7 +75,8 @@ export class SeedService {
     const selected = options.only ? all.filter((seeder) => seeder.name === options.only) : all;
     const environment = process.env.NODE_ENV ?? 'development';
     const ledger = new SeedLedger(this.options.schema, `${this.options.ledgerTable}_seeds`);
-    return this.migrations.withLock(async (runner) => {
+    return this.migrations.exclusive(async ({ session }) => {
+      const runner = session.runner;
       const done = await ledger.read(runner);
       const events: SeedEvent[] = [];
       for (const seeder of selected) {
@@ -92,13 +94,12 @@ export class SeedService {
     }
     if (seeder.once && done.has(seeder.name)) return { seeder: seeder.name, outcome: 'skipped', reason: 'already seeded (runs once)' };
     const started = performance.now();
-    await runner.startTransaction();
     try {
-      await seeder.instance.run(runner.manager);
-      if (seeder.once) await ledger.record(runner, seeder.name);
-      await runner.commitTransaction();
+      await inTransaction(runner, async () => {
+        await seeder.instance.run(runner.manager);
+        if (seeder.once) await ledger.record(runner, seeder.name);
+      });
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw new SeederFailedError(seeder.name, error);
     }
     return { seeder: seeder.name, outcome: 'seeded', ms: Math.round(performance.now() - started) };

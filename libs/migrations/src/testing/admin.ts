@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { driverCode } from '../adapter/advisory-lock';
+import { driverCode } from '../adapter/driver-errors';
 import { quoteIdent } from '../adapter/sql-names';
 
 /**

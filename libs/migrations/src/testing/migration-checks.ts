@@ -24,7 +24,7 @@ export interface MigrationChecksOptions extends AppModuleSource {
   /** Start of the checks' database names (`<prefix>_check_<pid>_<random>`). Default: `test`. */
   prefix?: string;
   /**
-   * Relations the schema comparisons ignore, as `name` or `schema.name`, besides the ledger (and TypeORM's
+   * Relations the schema comparisons ignore, as `name` or `schema.name`, besides the ledger and its log (and TypeORM's
    * migrations table), which are always ignored.
    */
   exclude?: readonly string[];
@@ -127,7 +127,7 @@ export function migrationChecks(options: MigrationChecksOptions): MigrationCheck
 
     upDownUp: () =>
       onEmptyDatabase(async (app) => {
-        const { graph } = app.migrations.workspace();
+        const { graph } = app.migrations.files();
         let before = await snapshot(app);
         for (const revision of graph.all()) {
           const id = revision.id;
@@ -273,7 +273,7 @@ function expectSame(
 /** The schema, without the ledger (and its schema, unless `public`) or TypeORM's migrations table. */
 async function schemaOf(app: AppUnderTest, options: MigrationChecksOptions): Promise<CatalogSnapshot> {
   const { schema, ledgerTable, typeormMigrationsTable } = app.options;
-  const exclude = [`${schema}.${ledgerTable}`, ...(typeormMigrationsTable ? [typeormMigrationsTable] : []), ...(options.exclude ?? [])];
+  const exclude = [`${schema}.${ledgerTable}`, `${schema}.${ledgerTable}_log`, ...(typeormMigrationsTable ? [typeormMigrationsTable] : []), ...(options.exclude ?? [])];
   const snapshot = await dumpCatalog((sql) => app.dataSource.query(sql), { exclude, ignoreColumnOrder: options.ignoreColumnOrder });
   return schema === 'public' ? snapshot : { ...snapshot, schemas: snapshot.schemas.filter((name) => name !== schema) };
 }

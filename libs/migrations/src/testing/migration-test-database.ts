@@ -244,12 +244,13 @@ export function resolveAdminUrl(explicit?: string): string {
 
 /** Identifies what a template holds: the migration files (names, ids, parents, contents), the ledger and the target. */
 function templateHash(app: AppUnderTest, to: string): string {
-  const { graph, byId } = app.migrations.workspace();
+  const files = app.migrations.files();
+  const { graph } = files;
   const hash = createHash('sha256').update(`nest-migrations-template:1\0${to}\0`);
   const { schema, ledgerTable, typeormMigrationsTable } = app.options;
   hash.update(`${schema}\0${ledgerTable}\0${typeormMigrationsTable}\0`);
   for (const revision of graph.all()) {
-    const migration = byId.get(revision.id);
+    const migration = files.has(revision.id) ? files.get(revision.id) : undefined;
     hash.update(`${revision.id}\0${revision.parents.join(',')}\0`);
     if (migration) hash.update(`${basename(migration.file)}\0${migration.className}\0`).update(readFileSync(migration.file)).update('\0');
   }

@@ -16,9 +16,9 @@ export class CurrentCommand extends JsonCommandBase {
 
   async run(_: string[], options: CurrentOptions = {}): Promise<void> {
     const out = new CliOutput();
-    const { rows } = await this.migrations.readLedger();
-    const status = await this.migrations.status(rows);
-    const edited = await this.migrations.edited(rows);
+    const state = await this.migrations.state();
+    const status = await this.migrations.status(state);
+    const edited = await this.migrations.edited(state);
     if (options.json) return out.json({ ...status, edited });
     out.line(out.dim(`Database: ${status.database}`));
     if (!status.current.length && !status.unknown.length) out.line('Current revision: base (nothing applied)');

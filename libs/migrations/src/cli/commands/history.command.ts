@@ -1,5 +1,5 @@
 import { SubCommand } from 'nest-commander';
-import type { HistoryEntry } from '../../nest/migration-reports';
+import type { HistoryEntry } from '../../core/reports';
 import { MigrationsService } from '../../nest/migrations.service';
 import { JsonCommandBase } from '../json-command.base';
 import { CliOutput } from '../output';

@@ -26,11 +26,11 @@ export class LintCommand extends JsonCommandBase {
 
   async run(revisions: string[], options: { json?: boolean } = {}): Promise<void> {
     const out = new CliOutput();
-    const workspace = this.migrations.workspace();
+    const files = this.migrations.files();
     const ids = revisions.length
-      ? revisions.map((spec) => resolveRevision(workspace.graph, spec))
+      ? revisions.map((spec) => resolveRevision(files.graph, spec))
       : (await this.migrations.status()).pending.map((rev) => rev.id);
-    const findings = await this.safety.judge(ids.map((id) => workspace.migration(id)));
+    const findings = await this.safety.judge(ids.map((id) => files.get(id)));
     if (blocking(findings).length) process.exitCode = BLOCKED;
     if (options.json) return out.json({ revisions: ids, findings });
     if (!ids.length) return out.line('Nothing to lint: no pending migrations.');

@@ -1,19 +1,17 @@
-import { relative } from 'node:path';
 import { Option, SubCommand } from 'nest-commander';
 import { UsageError } from '../../core/errors';
-import { describeRename, parseRenameSpec, type Rename } from '../../core/rename-candidates';
-import { MigrationGenerator, renameFlag } from '../../nest/migration-generator.service';
+import { parseRenameSpec, type Rename } from '../../core/rename-candidates';
+import { MigrationGenerator } from '../../nest/migration-generator.service';
 import { MigrationsService } from '../../nest/migrations.service';
-import { SqlPlanService } from '../../nest/sql-plan.service';
 import { DbCommandBase } from '../db-command.base';
+import { generateMigration } from '../generate';
 import { printPlanSql } from '../offline-sql';
 import { parseRevisionSpec } from '../option-parsers';
 import { CliOutput } from '../output';
 import { describePosition } from '../position';
-import { progressPrinter } from '../progress';
-import { canPrompt, confirm } from '../prompt';
+import { lockWaitPrinter, policyWarningPrinter, progressPrinter } from '../progress';
 
-interface MigrateOptions {
+export interface MigrateOptions {
   to?: string;
   message?: string;
   empty?: boolean;
@@ -21,6 +19,9 @@ interface MigrateOptions {
   allowUnregistered?: boolean;
   sql?: boolean;
   singleTransaction?: boolean;
+  dryRun?: boolean;
+  allowDestructive?: boolean;
+  acceptEdited?: boolean;
 }
 
 @SubCommand({
@@ -31,7 +32,6 @@ export class MigrateCommand extends DbCommandBase {
   constructor(
     private readonly migrations: MigrationsService,
     private readonly generator: MigrationGenerator,
-    private readonly sqlPlans: SqlPlanService,
   ) {
     super();
   }
@@ -73,6 +73,21 @@ export class MigrateCommand extends DbCommandBase {
     return true;
   }
 
+  @Option({ flags: '--dry-run', description: 'run the pending migrations in one transaction, then roll it back: nothing changes' })
+  parseDryRun(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--allow-destructive', description: 'accept blocking destructive findings (drops, type changes) for this run' })
+  parseAllowDestructive(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--accept-edited', description: 'go on although applied migrations were edited since they ran' })
+  parseAcceptEdited(): boolean {
+    return true;
+  }
+
   @Option({ flags: '--sql', description: 'print the SQL that would run, ledger statements included, and change nothing' })
   parseSql(): boolean {
     return true;
@@ -80,47 +95,30 @@ export class MigrateCommand extends DbCommandBase {
 
   async run(_: string[], options: MigrateOptions = {}): Promise<void> {
     const out = new CliOutput();
-    if (options.message !== undefined) return this.generate(out, options);
+    if (options.message !== undefined) return generateMigration(out, this.generator, options);
     if (options.empty || options.rename || options.allowUnregistered) {
       throw new UsageError('--empty, --rename and --allow-unregistered go with -m "message"');
     }
-    if (options.sql) return printPlanSql(out, await this.sqlPlans.plan({ direction: 'up', to: options.to }));
-    const report = await this.migrations.upgrade({ to: options.to, onStep: progressPrinter(out), singleTransaction: options.singleTransaction });
-    const at = describePosition(await this.migrations.status());
-    if (!report.steps.length) {
-      out.line(`Nothing to apply: the database is at ${at}.`);
-      return;
-    }
-    const n = report.steps.length;
-    out.line(out.green(`Applied ${n} migration${n === 1 ? '' : 's'} in ${report.totalMs} ms; now at ${at}.`));
-  }
-
-  private async generate(out: CliOutput, options: MigrateOptions): Promise<void> {
-    if (options.sql || options.to) throw new UsageError('-m generates a migration: it does not take --sql or --to');
-    const interactive = canPrompt();
-    const report = await this.generator.generate({
-      message: options.message ?? '',
-      empty: options.empty,
-      renames: options.rename,
-      allowUnregistered: options.allowUnregistered,
-      confirm: interactive ? (rename) => confirm(`Is this a rename: ${describeRename(rename)}?`) : undefined,
+    if (options.sql && (options.dryRun || options.singleTransaction)) throw new UsageError('--sql prints the SQL and runs nothing: it does not take --dry-run or --single-transaction');
+    if (options.sql) return printPlanSql(out, await this.migrations.sql({ direction: 'up', to: options.to }));
+    out.line(out.dim(`${options.dryRun ? 'Dry run on' : 'Migrating'} ${this.migrations.describeTarget()}`));
+    const report = await this.migrations.upgrade({
+      to: options.to,
+      mode: options.dryRun ? 'dry-run' : 'apply',
+      singleTransaction: options.singleTransaction,
+      policy: { entrance: 'cli', allowDestructive: options.allowDestructive, acceptEdited: options.acceptEdited, onWarning: policyWarningPrinter(out) },
+      onStep: progressPrinter(out),
+      onLockWait: lockWaitPrinter(out),
+      onLockRetry: ({ revision, retry, retries, pauseMs }) =>
+        out.error(out.yellow(`warning: ${revision} waited longer than lock_timeout for a table lock and was rolled back: retry ${retry}/${retries} in ${pauseMs} ms`)),
     });
-    if (!report.file) {
-      out.line('No changes detected: the entities match the migrations. Nothing was written.');
+    const at = describePosition(await this.migrations.status());
+    const n = report.steps.length;
+    if (options.dryRun) {
+      out.line(n ? out.green(`Dry run: ${n} migration${n === 1 ? '' : 's'} ran and ${n === 1 ? 'was' : 'were'} rolled back in ${report.totalMs} ms; the database is unchanged, at ${at}.`) : `Nothing to apply: the database is at ${at}.`);
       return;
     }
-    for (const rename of report.unresolvedRenames) {
-      out.error(
-        out.yellow(
-          `warning: ${describeRename(rename)} looks like a rename; it was generated as drop + add, which loses the data. ` +
-            `To keep it, delete the file and run again with --rename ${renameFlag(rename)}`,
-        ),
-      );
-    }
-    const path = relative(process.cwd(), report.file) || report.file;
-    const what = options.empty ? 'blank migration' : `migration (${report.statements} statement${report.statements === 1 ? '' : 's'})`;
-    out.line(out.green(`Generated ${what} ${report.id}: ${path}`));
-    if (report.destructive) out.line(out.yellow(`${report.destructive} statement(s) drop or convert data: they are marked DESTRUCTIVE in the file.`));
-    out.line('Review it, build (`npm run build`), then apply it with `db migrate`.');
+    if (!n) return out.line(`Nothing to apply: the database is at ${at}.`);
+    out.line(out.green(`Applied ${n} migration${n === 1 ? '' : 's'} in ${report.totalMs} ms; now at ${at}.`));
   }
 }

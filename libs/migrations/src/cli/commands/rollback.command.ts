@@ -1,19 +1,23 @@
 import { Option, SubCommand } from 'nest-commander';
+import { UsageError } from '../../core/errors';
 import { MigrationsService } from '../../nest/migrations.service';
-import { SqlPlanService } from '../../nest/sql-plan.service';
 import { DbCommandBase } from '../db-command.base';
-import { parseSteps } from '../option-parsers';
+import { parseRevisionSpec, parseSteps } from '../option-parsers';
 import { CliOutput } from '../output';
 import { printPlanSql } from '../offline-sql';
 import { describePosition } from '../position';
-import { progressPrinter } from '../progress';
+import { lockWaitPrinter, progressPrinter } from '../progress';
 
-@SubCommand({ name: 'rollback', description: 'Revert the most recently applied migrations, newest first' })
+interface RollbackOptions {
+  steps?: number;
+  to?: string;
+  sql?: boolean;
+  dryRun?: boolean;
+}
+
+@SubCommand({ name: 'rollback', description: 'Revert the most recently applied migrations (or down to a revision), newest first' })
 export class RollbackCommand extends DbCommandBase {
-  constructor(
-    private readonly migrations: MigrationsService,
-    private readonly sqlPlans: SqlPlanService,
-  ) {
+  constructor(private readonly migrations: MigrationsService) {
     super();
   }
 
@@ -22,17 +26,40 @@ export class RollbackCommand extends DbCommandBase {
     return parseSteps(value);
   }
 
+  @Option({ flags: '--to <revision>', description: 'revert everything applied after this revision; `base` reverts all' })
+  parseTo(value: string): string {
+    return parseRevisionSpec(value);
+  }
+
+  @Option({ flags: '--dry-run', description: 'revert in one transaction, then roll it back: nothing changes' })
+  parseDryRun(): boolean {
+    return true;
+  }
+
   @Option({ flags: '--sql', description: 'print the SQL that would run, ledger statements included, and change nothing' })
   parseSql(): boolean {
     return true;
   }
 
-  async run(_: string[], options: { steps?: number; sql?: boolean } = {}): Promise<void> {
+  async run(_: string[], options: RollbackOptions = {}): Promise<void> {
     const out = new CliOutput();
-    if (options.sql) return printPlanSql(out, await this.sqlPlans.plan({ direction: 'down', steps: options.steps ?? 1 }));
-    const report = await this.migrations.rollback({ steps: options.steps ?? 1, onStep: progressPrinter(out) });
+    if (options.steps !== undefined && options.to !== undefined) throw new UsageError('Give either -s/--steps or --to, not both');
+    if (options.sql && options.dryRun) throw new UsageError('--sql prints the SQL and runs nothing: it does not take --dry-run');
+    if (options.sql) return printPlanSql(out, await this.migrations.sql({ direction: 'down', steps: options.steps, to: options.to }));
+    out.line(out.dim(`${options.dryRun ? 'Dry run on' : 'Rolling back'} ${this.migrations.describeTarget()}`));
+    const report = await this.migrations.rollback({
+      steps: options.steps,
+      to: options.to,
+      mode: options.dryRun ? 'dry-run' : 'apply',
+      entrance: 'cli',
+      onStep: progressPrinter(out),
+      onLockWait: lockWaitPrinter(out),
+    });
     const at = describePosition(await this.migrations.status());
     const n = report.steps.length;
-    out.line(out.green(`Reverted ${n} migration${n === 1 ? '' : 's'} in ${report.totalMs} ms; now at ${at}.`));
+    const plural = `migration${n === 1 ? '' : 's'}`;
+    if (!n) return out.line(`Nothing to revert: the database is at ${at}.`);
+    if (options.dryRun) return out.line(out.green(`Dry run: ${n} ${plural} reverted and rolled back in ${report.totalMs} ms; the database is unchanged, at ${at}.`));
+    out.line(out.green(`Reverted ${n} ${plural} in ${report.totalMs} ms; now at ${at}.`));
   }
 }

@@ -4,6 +4,7 @@ import { DbCommandBase } from '../db-command.base';
 import { parseRevisionSpec } from '../option-parsers';
 import { CliOutput } from '../output';
 import { describePosition } from '../position';
+import { lockWaitPrinter } from '../progress';
 
 @SubCommand({
   name: 'stamp',
@@ -19,8 +20,11 @@ export class StampCommand extends DbCommandBase {
   async run([revision]: string[]): Promise<void> {
     const out = new CliOutput();
     const spec = revision === undefined ? 'head' : parseRevisionSpec(revision);
-    const report = await this.migrations.stamp(spec);
-    const at = describePosition(await this.migrations.status());
+    out.line(out.dim(`Stamping ${this.migrations.describeTarget()}`));
+    const report = await this.migrations.stamp(spec, { onLockWait: lockWaitPrinter(out) });
+    const status = await this.migrations.status();
+    if (!status.total) return out.line(out.green('Stamped base: there are no migrations yet; the ledger is ready. No migration was run.'));
+    const at = describePosition(status);
     const changes = [report.added.length && `${report.added.length} marked applied`, report.removed.length && `${report.removed.length} unmarked`]
       .filter(Boolean)
       .join(', ');

@@ -24,13 +24,22 @@ export interface HistoryEntry {
   message: string;
   createdAt: string | null;
   applied: boolean;
+  /** When it ran; `null` when pending, or when TypeORM's CLI recorded it (TypeORM keeps no such date). */
   appliedAt: string | null;
+  /** `host:pid` of the run that applied or stamped it; `TypeORM` for rows of TypeORM's own table. */
+  appliedBy: string | null;
+  /** How long its `up` took, in ms (null when stamped or unknown). */
+  durationMs: number | null;
   stamped: boolean;
+  /** Which table records it as applied: the ledger, or only TypeORM's `migrations` table. */
+  recordedBy: 'ledger' | 'typeorm' | null;
   head: boolean;
   current: boolean;
   merge: boolean;
   branchPoint: boolean;
   format: 'revision' | 'typeorm';
+  /** The migration's file, relative to the working directory. */
+  file: string;
 }
 
 /** What a mutating command did. */

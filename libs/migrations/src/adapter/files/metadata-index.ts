@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RevisionInfo } from './migration-source';
+import type { RevisionInfo } from './migration-file';
 
 /** What one exported migration class declares: enough to build the graph without loading the file. */
 export interface ExportDescriptor {

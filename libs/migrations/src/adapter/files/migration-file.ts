@@ -1,5 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
-import type { Revision } from '../core/revision';
+import type { Revision } from '../../core/revision';
 
 /**
  * Metadata a migration class declares as `static readonly revision`. Only the type is imported by
@@ -19,11 +19,13 @@ export interface RevisionInfo {
 
 export type MigrationClass = (new () => MigrationInterface) & { revision?: RevisionInfo };
 
-/** A migration found on disk, ready to run: its place in the graph plus how to instantiate it. */
-export interface LoadedMigration {
+/** One migration file on disk, ready to run: its place in the graph plus how to instantiate it. */
+export interface MigrationFile {
   readonly revision: Revision;
   readonly file: string;
   readonly className: string;
+  /** The name TypeORM records for it in its own `migrations` table (the instance's `name`, else the class name). */
+  readonly typeormName: string;
   /** `revision`: our format; `typeorm`: a plain TypeORM migration chained by its timestamp. */
   readonly format: 'revision' | 'typeorm';
   readonly migrationClass: MigrationClass;

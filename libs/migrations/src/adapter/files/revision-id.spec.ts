@@ -1,4 +1,4 @@
-import { OperationFailedError } from '../core/errors';
+import { OperationFailedError } from '../../core/errors';
 import { newRevisionId } from './revision-id';
 
 describe('newRevisionId', () => {

@@ -1,6 +1,6 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { OperationFailedError, UsageError } from '../core/errors';
+import { OperationFailedError, UsageError } from '../../core/errors';
 
 /**
  * Writes a new migration file into `dir` (created if missing) and returns its absolute path. Never

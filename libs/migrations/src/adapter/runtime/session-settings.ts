@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import { driverCode } from './advisory-lock';
+import { driverCode } from '../driver-errors';
 import { MigrationFailedError } from './migration-failed.error';
 
 /** `lock_timeout` and `statement_timeout` on the migration session, reset when the run ends. */

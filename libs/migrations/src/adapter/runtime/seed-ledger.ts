@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { relationExists } from './ledger';
-import { qualified, quoteIdent, sqlValue } from './sql-names';
+import { qualified, quoteIdent, sqlValue } from '../sql-names';
 
 /** Records seeders that run once per database, in the migration's schema, beside the ledger. */
 export class SeedLedger {

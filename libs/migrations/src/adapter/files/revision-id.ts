@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { OperationFailedError } from '../core/errors';
+import { OperationFailedError } from '../../core/errors';
 
 const MAX_ATTEMPTS = 100;
 

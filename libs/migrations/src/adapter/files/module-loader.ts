@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { OperationFailedError, UsageError } from '../core/errors';
-import type { Revision } from '../core/revision';
-import { type ExportDescriptor, MigrationIndex } from './migration-index';
-import type { LoadedMigration, MigrationClass, RevisionInfo } from './migration-source';
+import { OperationFailedError, UsageError } from '../../core/errors';
+import type { Revision } from '../../core/revision';
+import { type ExportDescriptor, MigrationIndex } from './metadata-index';
+import type { MigrationFile, MigrationClass, RevisionInfo } from './migration-file';
 
 const REVISION_ID = /^[0-9a-f]{12}$/;
 /** `YYYYMMDD_HHMM_<id>_<slug>`: the id in a file name must be the id inside it (the boot fast path trusts it). */
@@ -17,11 +17,11 @@ const LOADABLE = new Set(['.js', '.cjs', '.mjs', '.ts']);
  * become a linear chain ordered by their timestamp, placed before our revisions. Metadata comes from the
  * migration index when a file is unchanged; a migration's code is loaded only when it is used.
  */
-export function loadMigrations(dir: string): LoadedMigration[] {
+export function scanMigrationFolder(dir: string): MigrationFile[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
   const names = pickFiles(readdirSync(dir));
   const index = MigrationIndex.open(dir);
-  const ours: LoadedMigration[] = [];
+  const ours: MigrationFile[] = [];
   const legacy: { file: string; descriptor: ExportDescriptor; timestamp: number; cache: ChecksumCache }[] = [];
   for (const name of names) {
     const file = join(dir, name);
@@ -155,7 +155,7 @@ function instanceName(cls: MigrationClass): string | undefined {
   }
 }
 
-type ChecksumCache = (exportName: string) => Pick<LoadedMigration, 'cachedChecksum' | 'rememberChecksum'>;
+type ChecksumCache = (exportName: string) => Pick<MigrationFile, 'cachedChecksum' | 'rememberChecksum'>;
 
 function checksumCache(index: MigrationIndex, name: string): ChecksumCache {
   return (exportName) => ({
@@ -164,7 +164,7 @@ function checksumCache(index: MigrationIndex, name: string): ChecksumCache {
   });
 }
 
-function fromRevisionInfo(file: string, descriptor: ExportDescriptor, info: RevisionInfo, cache: ChecksumCache): LoadedMigration {
+function fromRevisionInfo(file: string, descriptor: ExportDescriptor, info: RevisionInfo, cache: ChecksumCache): MigrationFile {
   if (typeof info.id !== 'string' || !REVISION_ID.test(info.id)) {
     throw new OperationFailedError(
       `Migration ${basename(file)} has an invalid revision id '${String(info.id)}' (want 12 lowercase hex characters)`,
@@ -191,19 +191,19 @@ function fromRevisionInfo(file: string, descriptor: ExportDescriptor, info: Revi
     createdAt: createdAt && !Number.isNaN(createdAt.getTime()) ? createdAt : undefined,
   };
   return withLazyClass(
-    { revision, file, className: descriptor.exportName, format: 'revision', info, ...cache(descriptor.exportName) },
+    { revision, file, className: descriptor.exportName, typeormName: descriptor.name, format: 'revision', info, ...cache(descriptor.exportName) },
     lazyClass(file, descriptor),
   );
 }
 
 function withLazyClass(
-  base: Omit<LoadedMigration, 'migrationClass' | 'release'>,
+  base: Omit<MigrationFile, 'migrationClass' | 'release'>,
   lazy: { load: () => MigrationClass; release: () => void },
-): LoadedMigration {
-  return Object.defineProperty({ ...base, release: lazy.release }, 'migrationClass', { get: lazy.load, enumerable: true }) as LoadedMigration;
+): MigrationFile {
+  return Object.defineProperty({ ...base, release: lazy.release }, 'migrationClass', { get: lazy.load, enumerable: true }) as MigrationFile;
 }
 
-function chainLegacy(items: { file: string; descriptor: ExportDescriptor; timestamp: number; cache: ChecksumCache }[]): LoadedMigration[] {
+function chainLegacy(items: { file: string; descriptor: ExportDescriptor; timestamp: number; cache: ChecksumCache }[]): MigrationFile[] {
   items.sort((a, b) => a.timestamp - b.timestamp || a.descriptor.name.localeCompare(b.descriptor.name));
   let parent: string | undefined;
   return items.map(({ file, descriptor, timestamp, cache }) => {
@@ -215,7 +215,7 @@ function chainLegacy(items: { file: string; descriptor: ExportDescriptor; timest
       createdAt: new Date(timestamp),
     };
     parent = name;
-    return withLazyClass({ revision, file, className: name, format: 'typeorm', ...cache(descriptor.exportName) }, lazyClass(file, descriptor));
+    return withLazyClass({ revision, file, className: name, typeormName: name, format: 'typeorm', ...cache(descriptor.exportName) }, lazyClass(file, descriptor));
   });
 }
 

@@ -1,17 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadMigrations, revisionIdsFromFileNames } from './migration-loader';
+import { scanMigrationFolder, revisionIdsFromFileNames } from './module-loader';
 
-const fixtures = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures');
+const fixtures = join(__dirname, '..', '..', '..', '..', '..', 'test', 'fixtures');
 
-describe('loadMigrations', () => {
+describe('scanMigrationFolder', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'loader-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads revision metadata from our format', () => {
-    const loaded = loadMigrations(join(fixtures, 'throwing'));
+    const loaded = scanMigrationFolder(join(fixtures, 'throwing'));
     expect(loaded.map((m) => [m.revision.id, m.revision.parents, m.format])).toEqual([
       ['aaaa00000001', [], 'revision'],
       ['bbbb00000002', ['aaaa00000001'], 'revision'],
@@ -21,7 +21,7 @@ describe('loadMigrations', () => {
   });
 
   it('chains plain TypeORM migrations by their timestamp', () => {
-    const loaded = loadMigrations(join(fixtures, 'typeorm-legacy'));
+    const loaded = scanMigrationFolder(join(fixtures, 'typeorm-legacy'));
     expect(loaded.map((m) => [m.revision.id, m.revision.parents, m.revision.message])).toEqual([
       ['CreateUsers1700000000000', [], 'Create Users'],
       ['CreateTeams1700000100000', ['CreateUsers1700000000000'], 'Create Teams'],
@@ -30,12 +30,12 @@ describe('loadMigrations', () => {
   });
 
   it('returns nothing for a folder that does not exist', () => {
-    expect(loadMigrations(join(dir, 'missing'))).toEqual([]);
+    expect(scanMigrationFolder(join(dir, 'missing'))).toEqual([]);
   });
 
   it('rejects an invalid revision id with the file name', () => {
     writeFileSync(join(dir, 'bad.js'), `exports.X = class X { async up() {} async down() {} }; exports.X.revision = { id: 'XYZ', parents: [] };`);
-    expect(() => loadMigrations(dir)).toThrow(/bad\.js has an invalid revision id 'XYZ'/);
+    expect(() => scanMigrationFolder(dir)).toThrow(/bad\.js has an invalid revision id 'XYZ'/);
   });
 
   it('rejects a file whose name names another revision than the one it declares', () => {
@@ -43,7 +43,7 @@ describe('loadMigrations', () => {
       join(dir, '20261101_0900_aaaaaaaaaaaa_x.js'),
       `exports.X = class X { async up() {} async down() {} }; exports.X.revision = { id: 'bbbbbbbbbbbb', parents: [] };`,
     );
-    expect(() => loadMigrations(dir)).toThrow(/is named for revision aaaaaaaaaaaa but declares id 'bbbbbbbbbbbb'/);
+    expect(() => scanMigrationFolder(dir)).toThrow(/is named for revision aaaaaaaaaaaa but declares id 'bbbbbbbbbbbb'/);
   });
 
   it('reads revision ids from file names alone, or says it cannot', () => {
@@ -57,18 +57,18 @@ describe('loadMigrations', () => {
 
   it('rejects a class with neither metadata nor a TypeORM timestamp', () => {
     writeFileSync(join(dir, 'plain.js'), `exports.AddThing = class AddThing { async up() {} async down() {} };`);
-    expect(() => loadMigrations(dir)).toThrow(/AddThing in plain\.js has neither `static revision` nor a 13-digit timestamp/);
+    expect(() => scanMigrationFolder(dir)).toThrow(/AddThing in plain\.js has neither `static revision` nor a 13-digit timestamp/);
   });
 
   it('reports a file that fails to load in one line', () => {
     writeFileSync(join(dir, 'broken.js'), `throw new Error('boom\\nsecond line');`);
-    expect(() => loadMigrations(dir)).toThrow(/^Cannot load migration broken\.js: boom$/);
+    expect(() => scanMigrationFolder(dir)).toThrow(/^Cannot load migration broken\.js: boom$/);
   });
 
   it('ignores declaration files, source maps and non-migration exports', () => {
     writeFileSync(join(dir, 'a.d.ts'), 'export {};');
     writeFileSync(join(dir, 'a.js.map'), '{}');
     writeFileSync(join(dir, 'helpers.js'), 'exports.helper = () => 1; exports.value = 3;');
-    expect(loadMigrations(dir)).toEqual([]);
+    expect(scanMigrationFolder(dir)).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import { Test } from '@nestjs/testing';
 import { MigrationsModule } from './migrations.module';
-import { MigrationsService } from './migrations.service';
-import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
-import { InvalidMigrationsOptionsError } from './options-validation';
+import { MigrationsService } from './nest/migrations.service';
+import { RESOLVED_MIGRATIONS_OPTIONS } from './nest/migrations.constants';
+import { InvalidMigrationsOptionsError } from './nest/options-validation';
 
 describe('MigrationsModule', () => {
   it('provides MigrationsService with defaults filled in', async () => {

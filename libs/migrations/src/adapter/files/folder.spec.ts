@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { findBesideEntry, locateCompiledMigrations, readJsonc } from './compiled-migrations';
+import { findBesideEntry, locateCompiledMigrations, readJsonc } from './folder';
 
 describe('locateCompiledMigrations', () => {
   let root: string;

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { OperationFailedError, UsageError } from '../core/errors';
+import { OperationFailedError, UsageError } from '../../core/errors';
 import { writeMigrationFile } from './migration-file-writer';
 
 describe('writeMigrationFile', () => {

@@ -1,0 +1,225 @@
+import type { QueryRunner } from 'typeorm';
+import type { AppliedKind } from '../../core/ledger-state';
+import { qualified, quoteIdent, sqlValue } from '../sql-names';
+
+export interface LedgerLocation {
+  schema: string;
+  table: string;
+  /** TypeORM's own migrations table: its rows count as applied; false to ignore it. */
+  typeormTable: string | false;
+  /**
+   * Record what this module applies and reverts in TypeORM's table too, so TypeORM's CLI agrees:
+   * `auto` when that table exists, `always` (it is created), `never`.
+   */
+  mirrorToTypeorm: 'auto' | 'always' | 'never';
+}
+
+/** A row as stored, before TypeORM's names are mapped to revision ids. */
+export interface StoredRow {
+  /** Revision id (our ledger) or migration name (TypeORM's table). */
+  key: string;
+  source: 'ledger' | 'typeorm';
+  kind: AppliedKind;
+  appliedAt: Date | null;
+  checksum: string | null;
+  appliedBy: string | null;
+  executionMs: number | null;
+}
+
+/** What one applied or stamped revision writes. */
+export interface LedgerEntry {
+  id: string;
+  message: string;
+  checksum: string | null;
+  kind: 'applied' | 'stamped';
+  executionMs: number | null;
+  appliedBy: string;
+  /** The name TypeORM records, and the timestamp it orders by. */
+  typeorm: { name: string; timestamp: number };
+}
+
+/** What the audit log records: every apply, revert and stamp, with who and when. */
+export type LedgerEvent = 'applied' | 'reverted' | 'stamped' | 'unstamped';
+
+export interface LogEntry {
+  revision: string;
+  event: LedgerEvent;
+  message: string;
+  by: string;
+  executionMs: number | null;
+}
+
+/** One line of the audit log as read back. */
+export interface LoggedEvent extends LogEntry {
+  seq: number;
+  at: Date;
+}
+
+/** Whether a table (a quoted, qualified name) exists; never creates anything. */
+export async function relationExists(runner: QueryRunner, qualifiedName: string): Promise<boolean> {
+  const rows = await runner.query(`SELECT to_regclass($1) IS NOT NULL AS "exists"`, [qualifiedName]);
+  return rows[0]?.exists === true;
+}
+
+/**
+ * The tables that record applied revisions: the ledger, its audit log, and (when mirrored) TypeORM's own
+ * `migrations` table. Every statement runs on the query runner it is given, so a ledger write shares the
+ * transaction of the migration it records. Writes are plain statements with literals: the extended
+ * protocol's round trips after DDL doubled the cost of each migration (bench/).
+ */
+export class Ledger {
+  readonly name: string;
+  readonly logName: string;
+  private readonly typeormName: string | undefined;
+
+  constructor(readonly location: LedgerLocation) {
+    this.name = qualified(location.schema, location.table);
+    this.logName = qualified(location.schema, `${location.table}_log`);
+    this.typeormName = location.typeormTable ? qualified(location.schema, location.typeormTable) : undefined;
+  }
+
+  createSql(options: { typeorm?: boolean } = {}): string[] {
+    const statements = [
+      `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.location.schema)}`,
+      `CREATE TABLE IF NOT EXISTS ${this.name} (
+  "revision" varchar(255) PRIMARY KEY,
+  "message" text NOT NULL DEFAULT '',
+  "checksum" varchar(64),
+  "kind" varchar(16) NOT NULL DEFAULT 'applied' CHECK ("kind" IN ('applied', 'stamped')),
+  "applied_at" timestamptz NOT NULL DEFAULT clock_timestamp(),
+  "execution_ms" integer,
+  "applied_by" text,
+  "seq" bigserial NOT NULL
+)`,
+      this.logSql(),
+    ];
+    if (options.typeorm && this.typeormName) statements.push(this.typeormTableSql());
+    return statements;
+  }
+
+  private logSql(): string {
+    return `CREATE TABLE IF NOT EXISTS ${this.logName} (
+  "seq" bigserial PRIMARY KEY,
+  "revision" varchar(255) NOT NULL,
+  "event" varchar(16) NOT NULL CHECK ("event" IN ('applied', 'reverted', 'stamped', 'unstamped')),
+  "message" text NOT NULL DEFAULT '',
+  "at" timestamptz NOT NULL DEFAULT clock_timestamp(),
+  "by" text,
+  "execution_ms" integer
+)`;
+  }
+
+  /** TypeORM's own shape, so its CLI reads the table as if it had created it. */
+  private typeormTableSql(): string {
+    return `CREATE TABLE IF NOT EXISTS ${this.typeormName} ("id" SERIAL NOT NULL PRIMARY KEY, "timestamp" bigint NOT NULL, "name" character varying NOT NULL)`;
+  }
+
+  /** Which of the ledger, its log and TypeORM's table exist, in one round trip. */
+  async tables(runner: QueryRunner): Promise<{ ledger: boolean; log: boolean; typeorm: boolean }> {
+    const rows = await runner.query(
+      `SELECT to_regclass(${sqlValue(this.name)}) IS NOT NULL AS "ledger", to_regclass(${sqlValue(this.logName)}) IS NOT NULL AS "log",
+              ${this.typeormName ? `to_regclass(${sqlValue(this.typeormName)}) IS NOT NULL` : 'false'} AS "typeorm"`,
+    );
+    return { ledger: rows[0]?.ledger === true, log: rows[0]?.log === true, typeorm: rows[0]?.typeorm === true };
+  }
+
+  /** Creates what is missing (inside the first migration's transaction, so a failed one leaves nothing). */
+  async ensure(runner: QueryRunner, present: { ledger: boolean; log: boolean; typeorm: boolean }): Promise<void> {
+    const typeorm = this.location.mirrorToTypeorm === 'always' && !present.typeorm;
+    if (present.ledger && present.log && !typeorm) return;
+    for (const sql of this.createSql({ typeorm })) await runner.query(sql);
+  }
+
+  /** Whether writes go to TypeORM's table too, given whether it exists. */
+  mirrors(typeormTableExists: boolean): boolean {
+    if (!this.typeormName) return false;
+    return this.location.mirrorToTypeorm === 'always' || (this.location.mirrorToTypeorm === 'auto' && typeormTableExists);
+  }
+
+  /** Applied revisions, oldest first: TypeORM's rows first, then the ledger's. Nothing is created. */
+  async read(runner: QueryRunner, present: { ledger: boolean; typeorm: boolean }): Promise<StoredRow[]> {
+    const rows: StoredRow[] = [];
+    if (present.typeorm && this.typeormName) {
+      const raw: { name: string }[] = await runner.query(`SELECT "name" FROM ${this.typeormName} ORDER BY "timestamp", "id"`);
+      for (const r of raw) {
+        rows.push({ key: r.name, source: 'typeorm', kind: 'typeorm', appliedAt: null, checksum: null, appliedBy: null, executionMs: null });
+      }
+    }
+    if (!present.ledger) return rows;
+    const raw: Record<string, unknown>[] = await runner.query(
+      `SELECT "revision", "checksum", "kind", "applied_at", "execution_ms", "applied_by" FROM ${this.name} ORDER BY "seq"`,
+    );
+    for (const r of raw) {
+      rows.push({
+        key: String(r.revision),
+        source: 'ledger',
+        kind: r.kind === 'stamped' ? 'stamped' : 'applied',
+        appliedAt: new Date(r.applied_at as string),
+        checksum: (r.checksum as string | null) ?? null,
+        appliedBy: (r.applied_by as string | null) ?? null,
+        executionMs: r.execution_ms == null ? null : Number(r.execution_ms),
+      });
+    }
+    return rows;
+  }
+
+  /** The audit log, oldest first (empty when it does not exist yet). */
+  async readLog(runner: QueryRunner): Promise<LoggedEvent[]> {
+    if (!(await relationExists(runner, this.logName))) return [];
+    const raw: Record<string, unknown>[] = await runner.query(
+      `SELECT "seq", "revision", "event", "message", "at", "by", "execution_ms" FROM ${this.logName} ORDER BY "seq"`,
+    );
+    return raw.map((r) => ({
+      seq: Number(r.seq),
+      revision: String(r.revision),
+      event: r.event as LedgerEvent,
+      message: String(r.message ?? ''),
+      at: new Date(r.at as string),
+      by: String(r.by ?? ''),
+      executionMs: r.execution_ms == null ? null : Number(r.execution_ms),
+    }));
+  }
+
+  /** Statements that record an applied or stamped revision (ledger, log, and TypeORM's table when mirrored). */
+  insertSql(entry: LedgerEntry, mirror: boolean): string[] {
+    const values = [entry.id, entry.message, entry.checksum, entry.kind, entry.executionMs, entry.appliedBy].map(sqlValue);
+    const statements = [
+      `INSERT INTO ${this.name} ("revision", "message", "checksum", "kind", "execution_ms", "applied_by") VALUES (${values.join(', ')})`,
+      this.logInsertSql({ revision: entry.id, event: entry.kind, message: entry.message, by: entry.appliedBy, executionMs: entry.executionMs }),
+    ];
+    if (mirror && this.typeormName) {
+      statements.push(
+        `INSERT INTO ${this.typeormName} ("timestamp", "name") SELECT ${sqlValue(entry.typeorm.timestamp)}, ${sqlValue(entry.typeorm.name)} ` +
+          `WHERE NOT EXISTS (SELECT 1 FROM ${this.typeormName} WHERE "name" = ${sqlValue(entry.typeorm.name)})`,
+      );
+    }
+    return statements;
+  }
+
+  /** Statements that forget a revision everywhere it is recorded, and log why. */
+  removeSql(entry: { id: string; message: string; typeormName?: string; by: string; event: 'reverted' | 'unstamped'; executionMs?: number | null }, typeormTableExists: boolean): string[] {
+    const statements = [
+      `DELETE FROM ${this.name} WHERE "revision" = ${sqlValue(entry.id)}`,
+      this.logInsertSql({ revision: entry.id, event: entry.event, message: entry.message, by: entry.by, executionMs: entry.executionMs ?? null }),
+    ];
+    if (typeormTableExists && this.typeormName) {
+      statements.push(`DELETE FROM ${this.typeormName} WHERE "name" = ${sqlValue(entry.typeormName ?? entry.id)}`);
+    }
+    return statements;
+  }
+
+  private logInsertSql(entry: LogEntry): string {
+    const values = [entry.revision, entry.event, entry.message, entry.by, entry.executionMs].map(sqlValue);
+    return `INSERT INTO ${this.logName} ("revision", "event", "message", "by", "execution_ms") VALUES (${values.join(', ')})`;
+  }
+
+  async run(runner: QueryRunner, statements: readonly string[]): Promise<void> {
+    for (const sql of statements) await runner.query(sql);
+  }
+}
+
+/** The 13-digit timestamp TypeORM reads from a migration's name, else the revision's creation time. */
+export function typeormTimestamp(name: string, createdAt: Date | undefined): number {
+  const match = /(\d{13})$/.exec(name);
+  return match ? Number(match[1]) : (createdAt?.getTime() ?? 0);
+}

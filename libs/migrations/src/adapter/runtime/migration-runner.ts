@@ -1,0 +1,97 @@
+import { hostname } from 'node:os';
+import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import type { Direction } from '../../core/revision';
+import type { MigrationFile } from '../files/migration-file';
+import { captureSql, checksumOf, type CapturedStatement } from '../sql-capture';
+import { typeormTimestamp, type Ledger, type LedgerEntry } from './ledger';
+import { MigrationFailedError } from './migration-failed.error';
+
+export interface StepResult {
+  revision: string;
+  direction: Direction;
+  ms: number;
+}
+
+/** Where ledger writes go besides the ledger: TypeORM's table, when it is mirrored or exists. */
+export interface LedgerTargets {
+  mirror: boolean;
+  typeormTableExists: boolean;
+}
+
+/** Who ran it, for the ledger and its audit log: `host:pid`. */
+export const APPLIED_BY = `${hostname()}:${process.pid}`;
+
+/**
+ * Executes one migration step on a dedicated query runner: the migration and its ledger writes commit
+ * together or not at all. A migration that sets `transaction = false` (for `CREATE INDEX CONCURRENTLY`) runs
+ * outside a transaction and its ledger row is written right after it. Inside a caller's transaction
+ * (single transaction, dry run) a migration gets no transaction of its own: savepoints would work, but
+ * thousands of subtransactions slow PostgreSQL down more than they help.
+ */
+export class MigrationRunner {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ledger: Ledger,
+    private readonly targets: LedgerTargets,
+  ) {}
+
+  /** The checksum of what a migration runs, remembered in the metadata index while its file is unchanged. */
+  async checksum(file: MigrationFile): Promise<string | null> {
+    const cached = file.cachedChecksum();
+    if (cached) return cached;
+    try {
+      const [up, down] = await Promise.all([this.preview(file, 'up'), this.preview(file, 'down')]);
+      const computed = checksumOf(up, down);
+      file.rememberChecksum(computed);
+      return computed;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The SQL a step would run, captured without touching the database. */
+  async preview(file: MigrationFile, direction: Direction): Promise<CapturedStatement[]> {
+    return captureSql(this.dataSource, new file.migrationClass(), direction);
+  }
+
+  entry(file: MigrationFile, kind: LedgerEntry['kind'], checksum: string | null, ms: number | null): LedgerEntry {
+    return {
+      id: file.revision.id,
+      message: file.revision.message,
+      checksum,
+      kind,
+      executionMs: ms,
+      appliedBy: APPLIED_BY,
+      typeorm: { name: file.typeormName, timestamp: typeormTimestamp(file.typeormName, file.revision.createdAt) },
+    };
+  }
+
+  /** Statements that record a step in the ledger (and its log, and TypeORM's table). */
+  recordSql(file: MigrationFile, direction: Direction, kind: 'run' | 'stamp', checksum: string | null, ms: number | null): string[] {
+    if (direction === 'up') return this.ledger.insertSql(this.entry(file, kind === 'run' ? 'applied' : 'stamped', checksum, ms), this.targets.mirror);
+    return this.ledger.removeSql(
+      { id: file.revision.id, message: file.revision.message, typeormName: file.typeormName, by: APPLIED_BY, event: kind === 'run' ? 'reverted' : 'unstamped', executionMs: ms },
+      this.targets.typeormTableExists || this.targets.mirror,
+    );
+  }
+
+  /** Runs `up` or `down` and records it; `prepare` runs first, in the same transaction (it creates the ledger on first use). */
+  async run(runner: QueryRunner, file: MigrationFile, direction: Direction, prepare?: () => Promise<void>): Promise<StepResult> {
+    const checksum = direction === 'up' ? await this.checksum(file) : null;
+    const instance: MigrationInterface = new file.migrationClass();
+    const transactional = instance.transaction !== false;
+    const ownTransaction = transactional && !runner.isTransactionActive;
+    const started = performance.now();
+    if (ownTransaction) await runner.startTransaction();
+    try {
+      await prepare?.();
+      await instance[direction](runner);
+      await this.ledger.run(runner, this.recordSql(file, direction, 'run', checksum, Math.round(performance.now() - started)));
+      if (ownTransaction) await runner.commitTransaction();
+    } catch (error) {
+      if (ownTransaction && runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw new MigrationFailedError(file.revision.id, direction, error, transactional, !ownTransaction && transactional);
+    }
+    return { revision: file.revision.id, direction, ms: Math.round(performance.now() - started) };
+  }
+}

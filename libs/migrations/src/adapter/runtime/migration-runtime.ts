@@ -1,0 +1,209 @@
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { LedgerState, type AppliedRow } from '../../core/ledger-state';
+import type { RunReport, SqlPlan, StepEvent } from '../../core/reports';
+import type { Direction, Step } from '../../core/revision';
+import type { MigrationFile } from '../files/migration-file';
+import { captureSql, type CapturedStatement } from '../sql-capture';
+import { MigrationFiles, type MigrationsLocation } from '../files/migration-files';
+import { flushMigrationIndexes } from '../files/metadata-index';
+import { inlineParams, qualified, sqlValue } from '../sql-names';
+import type { LockWait } from './advisory-lock';
+import { Ledger, type LedgerLocation, type LoggedEvent, type StoredRow } from './ledger';
+import { MigrationRunner } from './migration-runner';
+import { MigrationSession } from './migration-session';
+import { PlanExecution, type RunOptions } from './plan-execution';
+
+export interface RuntimeConfig {
+  /** The data source migrations run on: the app's, or a dedicated one (`migrationsUrl`), opened on first use. */
+  dataSource: () => Promise<DataSource>;
+  location: MigrationsLocation;
+  ledger: LedgerLocation;
+  /** How long an exclusive run waits for the migration lock. */
+  lockWaitMs: number;
+}
+
+/** What an exclusive run sees and can do while it holds the lock. */
+export interface ExclusiveRun {
+  /** The ledger as read under the lock. */
+  readonly state: LedgerState;
+  readonly files: MigrationFiles;
+  /** Runs steps in a mode (apply, dry run, stamp) under one transaction policy. */
+  run(steps: readonly Step[], options: RunOptions): Promise<RunReport>;
+  /** The locked session, for work that is not a migration but must not overlap one (seeding, reset). */
+  readonly session: MigrationSession;
+}
+
+/**
+ * The migration runtime: every entrance (the CLI, the boot hook, user code, tenant fan-out) goes through it,
+ * so every mode obeys the same rules. It reads the ledger once into a {@link LedgerState} — for a mutating
+ * run on one locked connection, after taking the lock, so a late arrival sees the work of an earlier one —
+ * and runs a plan in one of four modes: apply, dry run (run, then roll back), stamp (ledger only), or
+ * offline SQL (captured, nothing locked or changed).
+ */
+export class MigrationRuntime {
+  readonly ledger: Ledger;
+  private cachedFiles?: MigrationFiles;
+
+  constructor(private readonly config: RuntimeConfig) {
+    this.ledger = new Ledger(config.ledger);
+  }
+
+  /** The data source migrations run on. */
+  dataSource(): Promise<DataSource> {
+    return this.config.dataSource();
+  }
+
+  /** The migration files on disk, read once. */
+  files(): MigrationFiles {
+    return (this.cachedFiles ??= MigrationFiles.open(this.config.location));
+  }
+
+  /** The ledger as it is now, without locking or creating anything. */
+  async read(): Promise<LedgerState> {
+    const session = await MigrationSession.open(await this.dataSource());
+    try {
+      return await this.readState(session);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** Runs `work` holding the migration lock on one connection, with the ledger read under the lock. */
+  async exclusive<T>(work: (run: ExclusiveRun) => Promise<T>, onLockWait?: (wait: LockWait) => void): Promise<T> {
+    const files = this.files();
+    const dataSource = await this.dataSource();
+    const session = await MigrationSession.open(dataSource, {
+      schema: this.config.ledger.schema,
+      table: this.config.ledger.table,
+      waitMs: this.config.lockWaitMs,
+      onWait: onLockWait,
+    });
+    try {
+      const present = await this.ledger.tables(session.runner);
+      const state = await this.readState(session, present);
+      const runner = new MigrationRunner(dataSource, this.ledger, { mirror: this.ledger.mirrors(present.typeorm), typeormTableExists: present.typeorm });
+      const execution = new PlanExecution(session.runner, this.ledger, runner, files, present);
+      return await work({ state, files, session, run: (steps, options) => execution.run(steps, options) });
+    } finally {
+      await session.close();
+      flushMigrationIndexes();
+    }
+  }
+
+  /**
+   * The SQL a plan would send, ledger statements included, computed from the ledger as it is now:
+   * nothing is locked, created or changed (`--sql`).
+   */
+  async sql(steps: readonly Step[], state: LedgerState): Promise<SqlPlan> {
+    const files = this.files();
+    const dataSource = await this.dataSource();
+    const session = await MigrationSession.open(dataSource);
+    try {
+      const present = await this.ledger.tables(session.runner);
+      const runner = new MigrationRunner(dataSource, this.ledger, { mirror: this.ledger.mirrors(present.typeorm), typeormTableExists: present.typeorm });
+      const planned: SqlPlan['steps'] = [];
+      for (const step of steps) {
+        const file = files.get(step.revision.id);
+        const captured = await runner.preview(file, step.direction);
+        const checksum = step.direction === 'up' ? await runner.checksum(file) : null;
+        planned.push({
+          direction: step.direction,
+          revision: step.revision.id,
+          parents: [...step.revision.parents],
+          message: step.revision.message,
+          transactional: new file.migrationClass().transaction !== false,
+          statements: [
+            ...captured.map((statement) => inlineParams(statement.sql, statement.params ?? [])),
+            ...runner.recordSql(file, step.direction, 'run', checksum, null),
+          ],
+        });
+      }
+      const missing = !present.ledger || !present.log;
+      const setup = planned.length && missing && steps[0]?.direction === 'up' ? this.ledger.createSql() : [];
+      return { setup, steps: planned };
+    } finally {
+      await session.close();
+      flushMigrationIndexes();
+    }
+  }
+
+  /** The SQL a migration's `up` or `down` sends, captured without touching the database. */
+  async preview(file: MigrationFile, direction: Direction): Promise<CapturedStatement[]> {
+    return captureSql(await this.dataSource(), new file.migrationClass(), direction);
+  }
+
+  /**
+   * Applied revisions whose migration now runs different SQL than when it was applied (edited after the
+   * fact). Compares checksums of the captured SQL, so reformatting or recompiling does not count.
+   */
+  async edited(state: LedgerState): Promise<string[]> {
+    const files = this.files();
+    const runner = new MigrationRunner(await this.dataSource(), this.ledger, { mirror: false, typeormTableExists: false });
+    const edited: string[] = [];
+    for (const row of state.rows) {
+      if (!row.checksum || !files.has(row.id)) continue;
+      const current = await runner.checksum(files.get(row.id));
+      if (current && current !== row.checksum) edited.push(row.id);
+    }
+    flushMigrationIndexes();
+    return edited;
+  }
+
+  /** The audit log: every apply, revert and stamp, oldest first. */
+  async log(): Promise<LoggedEvent[]> {
+    const session = await MigrationSession.open(await this.dataSource());
+    try {
+      return await this.ledger.readLog(session.runner);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /**
+   * A fast answer to "is everything applied?" for the boot hook: compares the revision ids in the migration
+   * file names with a digest of the ledger computed by PostgreSQL, in one query, without reading a file.
+   * `true` only when both sets are equal; `false` means "look properly" (pending work, unknown revisions,
+   * plain TypeORM files, TypeORM's table in use, no ledger yet).
+   */
+  async fullyApplied(): Promise<boolean> {
+    const ids = MigrationFiles.idsFromNames(this.config.location);
+    if (!ids || !ids.length) return false;
+    const digest = createHash('md5').update([...ids].sort().join(',')).digest('hex');
+    const { schema, table, typeormTable } = this.config.ledger;
+    const typeorm = typeormTable ? `to_regclass(${sqlValue(qualified(schema, typeormTable))}) IS NULL` : 'true';
+    try {
+      const rows = await (await this.dataSource()).query(
+        `SELECT count(*)::int AS "n", md5(coalesce(string_agg("revision", ',' ORDER BY "revision" COLLATE "C"), '')) AS "digest", ${typeorm} AS "noTypeorm"
+           FROM ${qualified(schema, table)}`,
+      );
+      return rows[0]?.noTypeorm === true && rows[0]?.n === ids.length && rows[0]?.digest === digest;
+    } catch {
+      return false;
+    }
+  }
+
+  private async readState(session: MigrationSession, known?: { ledger: boolean; typeorm: boolean }): Promise<LedgerState> {
+    const files = this.files();
+    const present = known ?? (await this.ledger.tables(session.runner));
+    const stored = await this.ledger.read(session.runner, present);
+    return new LedgerState(files.graph, mergeRows(stored, files), present.ledger);
+  }
+}
+
+/**
+ * One row per revision: TypeORM's names mapped to the revisions whose files have them; a revision recorded
+ * by both tables keeps the ledger's row (it knows when and by whom); revisions only TypeORM recorded come
+ * first, as they were applied before this module was adopted.
+ */
+function mergeRows(stored: readonly StoredRow[], files: MigrationFiles): AppliedRow[] {
+  const ledger = stored.filter((row) => row.source === 'ledger');
+  const inLedger = new Set(ledger.map((row) => row.key));
+  const typeorm = stored
+    .filter((row) => row.source === 'typeorm')
+    .map((row) => ({ ...row, key: files.idForTypeormName(row.key) ?? row.key }))
+    .filter((row) => !inLedger.has(row.key));
+  return [...typeorm, ...ledger].map(({ key, kind, appliedAt, checksum, appliedBy, executionMs }) => ({ id: key, kind, appliedAt, checksum, appliedBy, executionMs }));
+}
+
+export type { RunOptions, StepEvent };

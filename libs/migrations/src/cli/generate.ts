@@ -1,0 +1,43 @@
+import { relative } from 'node:path';
+import { UsageError } from '../core/errors';
+import { describeRename, type Rename } from '../core/rename-candidates';
+import { renameFlag, type MigrationGenerator } from '../nest/migration-generator.service';
+import type { CliOutput } from './output';
+import { canPrompt, confirm } from './prompt';
+
+/** `db migrate -m MSG` and its generate-only options. */
+export async function generateMigration(
+  out: CliOutput,
+  generator: MigrationGenerator,
+  options: { message?: string; empty?: boolean; rename?: Rename[]; allowUnregistered?: boolean; sql?: boolean; to?: string; dryRun?: boolean; singleTransaction?: boolean; allowDestructive?: boolean; acceptEdited?: boolean },
+): Promise<void> {
+  const applyOnly = (['sql', 'to', 'dryRun', 'singleTransaction', 'allowDestructive', 'acceptEdited'] as const).filter((key) => options[key] !== undefined);
+  if (applyOnly.length) {
+    const flags = applyOnly.map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    throw new UsageError(`-m generates a migration: it does not take ${flags.join(', ')}`);
+  }
+  const report = await generator.generate({
+    message: options.message ?? '',
+    empty: options.empty,
+    renames: options.rename,
+    allowUnregistered: options.allowUnregistered,
+    confirm: canPrompt() ? (rename) => confirm(`Is this a rename: ${describeRename(rename)}?`) : undefined,
+  });
+  if (!report.file) {
+    out.line('No changes detected: the entities match the migrations. Nothing was written.');
+    return;
+  }
+  for (const rename of report.unresolvedRenames) {
+    out.error(
+      out.yellow(
+        `warning: ${describeRename(rename)} looks like a rename; it was generated as drop + add, which loses the data. ` +
+          `To keep it, delete the file and run again with --rename ${renameFlag(rename)}`,
+      ),
+    );
+  }
+  const path = relative(process.cwd(), report.file) || report.file;
+  const what = options.empty ? 'blank migration' : `migration (${report.statements} statement${report.statements === 1 ? '' : 's'})`;
+  out.line(out.green(`Generated ${what} ${report.id}: ${path}`));
+  if (report.destructive) out.line(out.yellow(`${report.destructive} statement(s) drop or convert data: they are marked DESTRUCTIVE in the file.`));
+  out.line('Review it, build (`npm run build`), then apply it with `db migrate`.');
+}
