@@ -200,7 +200,13 @@ describe('autogenerate', () => {
     const v3 = app([AuthorV3, BookV3]);
     const result = await runInProcess(v3, ['db', 'migrate', '-m', 'Rename name to full name', '--rename', 'authors.name:full_name']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toBe('');
+    // The rename keeps the rows, but the app version still running uses the old name: the configured
+    // checks (renaming-column: block) will refuse it, and the generator says so now, with the way out.
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'warning: the safety checks will refuse this migration: renaming-column: RENAME of a column breaks the running version of the app, ' +
+        "which still uses the old name. Once reviewed, add /* lint:accept renaming-column reason: <why> */ to the statement, or add accept: [{ rule: 'renaming-column', reason: '<why>' }] to the revision, or set allowDestructive: true in the revision.",
+    ]);
+    expect(newest()).toContain('// REFUSED by the safety checks (renaming-column): RENAME of a column breaks the running version of the app');
     expect(newest()).toContain('ALTER TABLE "authors" RENAME COLUMN "name" TO "full_name"');
     expect(newest()).toContain('ALTER TABLE "authors" RENAME COLUMN "full_name" TO "name"');
     expect((await runInProcess(v3, ['db', 'migrate'])).code).toBe(0);

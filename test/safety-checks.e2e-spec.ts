@@ -21,7 +21,7 @@ import { createTestDatabase, type TestDatabase } from './support/database';
 import { cliFor, LEDGER, ledgerIds, snapshot, tableExists } from './support/example-app';
 import { runInProcess } from './support/in-process';
 
-/** `warn|BLOCK <revision> <check>: <message> [<statement>]; <safe alternative>` */
+/** `warn|BLOCK <revision> <check>: <message> [<statement>]; <safe alternative> (rule <id>...)` */
 const FINDING_LINE = /^(warn|BLOCK) ([0-9a-f]{12}) ([\w-]+): (.+) \[(.+)\]; (.+)$/;
 
 describe('db lint from the CLI', () => {
@@ -39,21 +39,18 @@ describe('db lint from the CLI', () => {
     await db.drop();
   });
 
-  it('prints one line per finding (revision, check, statement, safe alternative) and exits 1 on a blocking one', async () => {
+  it('prints one line per finding (revision, check, statement, safe alternative, rule) and exits 1 on a blocking one', async () => {
     const result = await lint();
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: '' });
     const lines = result.stdout.trim().split('\n');
-    expect(lines.at(-1)).toBe('3 migration(s) checked: 1 blocking, 4 warning(s).');
-    const findings = lines.slice(0, -1).map((line) => FINDING_LINE.exec(line)?.slice(1));
-    expect(findings).toEqual([
-      ['warn', 'c0de00000002', 'lock-heavy', expect.stringMatching(/^CREATE INDEX on shop_orders without CONCURRENTLY/), 'CREATE INDEX "idx_shop_orders_status" ON "shop_orders" ("status")', expect.stringContaining('CREATE INDEX CONCURRENTLY')],
-      ['warn', 'c0de00000002', 'lock-heavy', expect.stringMatching(/^FOREIGN KEY on shop_orders without NOT VALID/), expect.stringContaining('FOREIGN KEY ("customer_id")'), expect.stringContaining('NOT VALID, then VALIDATE CONSTRAINT')],
-      ['warn', 'c0de00000002', 'lock-heavy', expect.stringMatching(/^SET NOT NULL on shop_orders\.status/), 'ALTER TABLE "shop_orders" ALTER COLUMN "status" SET NOT NULL', expect.stringContaining('CHECK (col IS NOT NULL) NOT VALID')],
-      ['warn', 'c0de00000002', 'lock-heavy', expect.stringMatching(/volatile default gen_random_uuid\(\)/), 'ALTER TABLE "customers" ADD COLUMN "token" uuid DEFAULT gen_random_uuid()', expect.stringContaining('without a default')],
-      ['BLOCK', 'c0de00000003', 'destructive', 'DROP TABLE deletes its data', 'DROP TABLE "shop_legacy"', expect.stringContaining('allowDestructive')],
+    // The pending migrations are one run: the tables c0de00000001 creates are new for c0de00000002, so its
+    // index and constraints lock nothing anyone uses. Dropping a table loses data whenever it was created.
+    expect(lines).toEqual([
+      'BLOCK c0de00000003 destructive: DROP TABLE deletes its data [DROP TABLE "shop_legacy"]; ' +
+        'Stop using it first and drop it in a later release, reviewed: mark that migration allowDestructive. (rule ban-drop-table)',
+      '3 migration(s) checked: 1 blocking, 0 warning(s).',
     ]);
-    // New tables (c0de00000001) and a CHECK added NOT VALID are not flagged.
-    expect(result.stdout).not.toMatch(/c0de00000001|chk_total/);
+    expect(FINDING_LINE.exec(lines[0])?.slice(1, 4)).toEqual(['BLOCK', 'c0de00000003', 'destructive']);
   });
 
   it('exits 0 when there are only warnings (lock-heavy on existing tables)', async () => {
@@ -65,24 +62,30 @@ describe('db lint from the CLI', () => {
     expect(lines.at(-1)).toBe('1 migration(s) checked: 0 blocking, 4 warning(s).');
   });
 
-  it('--json parses, with the same findings', async () => {
+  it('--json parses, with the same findings, each with its rule id', async () => {
     const result = await lint('--json');
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout);
     expect(report.revisions).toEqual(['c0de00000001', 'c0de00000002', 'c0de00000003']);
-    expect(report.findings).toHaveLength(5);
-    for (const finding of report.findings) {
-      expect(finding).toEqual({
-        check: expect.any(String),
-        level: expect.stringMatching(/^(warn|block)$/),
-        revision: expect.any(String),
-        statement: expect.any(String),
-        message: expect.any(String),
-        hint: expect.any(String),
-      });
-    }
-    expect(report.findings.filter((f: { level: string }) => f.level === 'block')).toEqual([
-      expect.objectContaining({ check: 'destructive', revision: 'c0de00000003', statement: 'DROP TABLE "shop_legacy"' }),
+    expect(report.catalog).toBe('read');
+    expect(report.findings).toEqual([
+      {
+        check: 'destructive',
+        rule: 'ban-drop-table',
+        level: 'block',
+        revision: 'c0de00000003',
+        statement: 'DROP TABLE "shop_legacy"',
+        message: 'DROP TABLE deletes its data',
+        hint: expect.stringContaining('allowDestructive'),
+        table: 'shop_legacy',
+      },
+    ]);
+    const alone = JSON.parse((await lint('c0de00000002', '--json')).stdout);
+    expect(alone.findings.map((f: { rule: string }) => f.rule)).toEqual([
+      'require-concurrent-index-creation',
+      'adding-foreign-key-constraint',
+      'adding-not-nullable-field',
+      'adding-field-with-default',
     ]);
     expect(await tableExists(db, LEDGER)).toBe(false); // lint never changes anything
   });

@@ -12,7 +12,7 @@ export type { RevisionInfo } from './adapter/files/migration-file';
 export * from './core/errors';
 export { MigrationGenerator, type GenerateOptions, type GenerateReport, type CheckReport } from './nest/migration-generator.service';
 export { BootMigrator, BootMigrationError, type BootState } from './nest/boot-migrator.service';
-export { SafetyChecksService } from './nest/safety-checks.service';
+export { SafetyChecksService, type JudgeOptions, type LintReport } from './nest/safety-checks.service';
 export {
   MigrationSafetyCheck,
   type SafetyCheck,
@@ -20,7 +20,7 @@ export {
   type SafetyCheckIssue,
   type SafetyCheckOptions,
 } from './nest/safety-check.decorator';
-export type { RunOnBootOptions, SafetyChecksOptions } from './nest/migrations-options';
+export type { RunOnBootOptions, SafetyChecksOptions, TableSizeOptions } from './nest/migrations-options';
 export type { CheckLevel, Finding } from './core/safety';
 export { Seeder, type MigrationSeeder, type SeederOptions } from './nest/seeder.decorator';
 export { SeedService, SeederFailedError, type SeedEvent } from './nest/seed.service';

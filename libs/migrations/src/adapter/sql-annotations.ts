@@ -21,8 +21,22 @@ export function loadSqlParser(): Promise<void> {
 
 /** PostgreSQL's parse tree of `sql`; `loadSqlParser()` must have resolved. */
 export function parseSql(sql: string): unknown {
+  return loadedParser().parseSync(sql);
+}
+
+/** PostgreSQL's scanner over `sql`: its tokens, comments included (which the parser drops). */
+export function scanSql(sql: string): { start: number; end: number; text: string; tokenName: string }[] {
+  return loadedParser().scanSync(sql).tokens;
+}
+
+/** The PL/pgSQL parse tree of a `DO` block or `CREATE FUNCTION` statement (PostgreSQL's PL/pgSQL parser). */
+export function parsePlpgsql(sql: string): unknown {
+  return loadedParser().parsePlPgSQLSync(sql);
+}
+
+function loadedParser(): LibPgQuery {
   if (!parser) throw new Error('internal: loadSqlParser() was not awaited');
-  return parser.parseSync(sql);
+  return parser;
 }
 
 type Node = Record<string, unknown>;

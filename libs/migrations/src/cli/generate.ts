@@ -39,5 +39,8 @@ export async function generateMigration(
   const what = options.empty ? 'blank migration' : `migration (${report.statements} statement${report.statements === 1 ? '' : 's'})`;
   out.line(out.green(`Generated ${what} ${report.id}: ${path}`));
   if (report.destructive) out.line(out.yellow(`${report.destructive} statement(s) drop or convert data: they are marked DESTRUCTIVE in the file.`));
+  for (const { finding, allow } of report.refused) {
+    out.error(out.yellow(`warning: the safety checks will refuse this migration: ${finding.rule ?? finding.check}: ${finding.message}. Once reviewed, ${allow}.`));
+  }
   out.line('Review it, build (`npm run build`), then apply it with `db migrate`.');
 }

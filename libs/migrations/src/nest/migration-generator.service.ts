@@ -9,10 +9,13 @@ import { MultipleHeadsError, NotUpToDateError, UnregisteredEntitiesError, UsageE
 import { migrationFileName, renderMigration, type TemplateStatement } from '../core/migration-template';
 import { describeRename, findRenameCandidates, sameRename, type Rename } from '../core/rename-candidates';
 import { resolveRevision } from '../core/resolve-revision';
+import { howToAllow } from '../core/lint/allow';
+import { blocking, type Finding } from '../core/safety';
 import { className, slugify, validateMessage } from '../core/slug';
 import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
 import type { ResolvedMigrationsOptions } from './migrations-options';
 import { MigrationsService } from './migrations.service';
+import { SafetyChecksService } from './safety-checks.service';
 
 export interface GenerateOptions {
   message: string;
@@ -35,6 +38,8 @@ export interface GenerateReport {
   /** Rename candidates that were generated as drop + add. */
   unresolvedRenames: Rename[];
   renames: Rename[];
+  /** What the configured safety checks will refuse in the written file, and how to allow each (also commented in the file). */
+  refused: { finding: Finding; allow: string }[];
 }
 
 /** What `db check` found. Stable shape: it is also the `--json` output. */
@@ -63,6 +68,7 @@ export class MigrationGenerator {
   constructor(
     @Inject(RESOLVED_MIGRATIONS_OPTIONS) private readonly options: ResolvedMigrationsOptions,
     private readonly migrations: MigrationsService,
+    private readonly safety: SafetyChecksService,
   ) {}
 
   /** `db migrate -m MSG`. */
@@ -73,7 +79,7 @@ export class MigrationGenerator {
     const unregistered = this.unregistered();
     if (unregistered.length && !input.allowUnregistered) throw new UnregisteredEntitiesError(unregistered);
     const diffed = await this.diff(input.renames ?? [], input.confirm);
-    if (!diffed.up.length) return { statements: 0, destructive: 0, unresolvedRenames: [], renames: [] };
+    if (!diffed.up.length) return { statements: 0, destructive: 0, unresolvedRenames: [], renames: [], refused: [] };
     return this.write(message, parents, diffed);
   }
 
@@ -165,7 +171,9 @@ export class MigrationGenerator {
     const { graph } = this.migrations.files();
     const id = newRevisionId(new Set(graph.ids()));
     const createdAt = new Date();
-    const up = annotate(diffed.up, diffed.unresolved);
+    const annotated = annotate(diffed.up, diffed.unresolved);
+    const refused = diffed.up.length ? await this.refused(id, parents, message, createdAt, annotated) : [];
+    const up = annotated.map((statement) => withRefusals(statement, refused));
     const down = annotate(diffed.down, []);
     const source = renderMigration({
       id,
@@ -179,8 +187,23 @@ export class MigrationGenerator {
     });
     const file = writeMigrationFile(this.options.migrationsDir, migrationFileName(createdAt, id, slugify(message)), source);
     const destructive = up.filter((statement) => statement.comment?.includes('DESTRUCTIVE')).length;
-    return { file, id, statements: diffed.up.length, destructive, unresolvedRenames: diffed.unresolved, renames: diffed.renames };
+    return { file, id, statements: diffed.up.length, destructive, unresolvedRenames: diffed.unresolved, renames: diffed.renames, refused };
   }
+
+  /** What the boot hook's checks (and `db lint`) will block in the new migration, before it is written. */
+  private async refused(id: string, parents: string[], message: string, createdAt: Date, up: TemplateStatement[]): Promise<GenerateReport['refused']> {
+    const findings = await this.safety.judgeNew({ id, parents, message, createdAt }, up.map((statement) => statement.sql));
+    return blocking(findings).map((finding) => ({ finding, allow: howToAllow(finding) }));
+  }
+}
+
+/** Comments, above a statement, each refusal it will meet and how to allow it. */
+function withRefusals(statement: TemplateStatement, refused: GenerateReport['refused']): TemplateStatement {
+  const notes = refused
+    .filter(({ finding }) => finding.statement === statement.sql)
+    .map(({ finding, allow }) => `REFUSED by the safety checks (${finding.rule ?? finding.check}): ${finding.message}. To apply it once reviewed: ${allow}.`);
+  if (!notes.length) return statement;
+  return { ...statement, comment: [statement.comment, ...notes].filter(Boolean).join('\n') };
 }
 
 /** Two renames touching the same column or table: choosing one settles the other. */

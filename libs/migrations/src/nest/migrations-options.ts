@@ -1,15 +1,44 @@
 import type { CheckLevel } from '../core/safety';
 
-/** Levels of the safety checks, used by the boot hook and `db lint`. Custom checks are keyed by their name. */
+/**
+ * Levels of the safety checks, used by the boot hook and `db lint`: per lint rule by its id (docs/lint-rules.md),
+ * per family of rules by the names below, and user checks by their name. A rule's own key wins over its family's.
+ */
 export interface SafetyChecksOptions {
-  /** DROP TABLE/COLUMN/SCHEMA, TRUNCATE, type changes, renames, unless the migration sets `allowDestructive`. Default: `block`. */
+  /** Every rule that loses data or breaks the running app (DROP, TRUNCATE, RENAME, rewriting type changes ...), unless the migration sets `allowDestructive`. Default: each rule's own (mostly `block`). */
   destructive?: CheckLevel;
-  /** CREATE INDEX without CONCURRENTLY, FOREIGN KEY/CHECK without NOT VALID, SET NOT NULL, volatile defaults on existing tables. Default: `warn`. */
+  /** Every rule about long locks on existing tables (CREATE INDEX without CONCURRENTLY, constraints without NOT VALID ...). Default: each rule's own (mostly `warn`; size-aware). */
   lockHeavy?: CheckLevel;
+  /** Transaction rules (CONCURRENTLY inside a transaction, COMMIT inside a migration ...). */
+  transaction?: CheckLevel;
+  /** `require-lock-timeout`, `require-statement-timeout`. */
+  timeout?: CheckLevel;
+  /** Schema habits squawk checks (prefer bigint, text, timestamptz, identity ...). Mostly `off` by default. */
+  style?: CheckLevel;
+  /** `cannot-judge`: dynamic SQL and other statements whose effect is not in the text. */
+  unjudgeable?: CheckLevel;
+  /** Problems with acceptances themselves (`invalid-accept`, `unused-accept`). */
+  accept?: CheckLevel;
   /** An applied migration whose SQL changed since it was applied. Default: `warn`. */
   integrity?: CheckLevel;
-  /** Levels of user checks (`@MigrationSafetyCheck()`), by name. Default: the check's own level, else `block`. */
-  [custom: string]: CheckLevel | undefined;
+  /** Lint rules by id (`'require-concurrent-index-creation': 'block'`) and user checks (`@MigrationSafetyCheck()`) by name. */
+  [ruleOrCustom: string]: CheckLevel | undefined;
+}
+
+/**
+ * Where a size-aware lint rule stops being harmless: a table at or below both small figures is small (no
+ * finding), one at or above either large figure is large (the finding blocks). Row counts are the planner's
+ * estimate (`reltuples`), sizes `pg_total_relation_size` in bytes.
+ */
+export interface TableSizeOptions {
+  /** Default: 10000. */
+  smallRows?: number;
+  /** Default: 10485760 (10 MiB). */
+  smallBytes?: number;
+  /** Default: 1000000. */
+  largeRows?: number;
+  /** Default: 1073741824 (1 GiB). */
+  largeBytes?: number;
 }
 
 /**
@@ -89,6 +118,8 @@ export interface MigrationsModuleOptions {
   revisionTypeImport?: string;
   /** Safety check levels (boot hook and `db lint`). */
   checks?: SafetyChecksOptions;
+  /** Table size thresholds of the size-aware lint rules; `false` ignores sizes (every finding at its configured level). */
+  tableSizes?: TableSizeOptions | false;
   /** Apply pending migrations when the app boots (never in CLI mode). Default: off. */
   runOnBoot?: RunOnBootOptions;
   /** The policy of `db migrate` (and the session settings of `db rollback`). */
@@ -111,7 +142,9 @@ export interface ResolvedMigrationsOptions {
   mirrorToTypeormTable: 'auto' | 'always' | 'never';
   sourceRoot: string;
   revisionTypeImport: string;
-  checks: Required<Pick<SafetyChecksOptions, 'destructive' | 'lockHeavy' | 'integrity'>> & SafetyChecksOptions;
+  /** As given (families and rules unset stay unset, so each rule keeps its own default), plus `integrity`. */
+  checks: Required<Pick<SafetyChecksOptions, 'integrity'>> & SafetyChecksOptions;
+  tableSizes: Required<TableSizeOptions> | false;
   runOnBoot: ResolvedPolicy & { enabled: boolean; environments?: string[]; onFailure: 'exit' | 'continue' };
   cli: ResolvedPolicy;
 }

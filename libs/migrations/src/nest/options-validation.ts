@@ -1,4 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
+import { closeCheckName } from '../core/lint/levels';
+import { DEFAULT_SIZE_THRESHOLDS } from '../core/lint/table-size';
 import type { MigrationPolicyOptions, MigrationsModuleOptions, ResolvedMigrationsOptions, ResolvedPolicy } from './migrations-options';
 
 /** Thrown at boot for a mistake in the module's options; the message names the option and what is wrong. */
@@ -23,12 +25,14 @@ const KNOWN = new Set<keyof MigrationsModuleOptions>([
   'sourceRoot',
   'revisionTypeImport',
   'checks',
+  'tableSizes',
   'runOnBoot',
   'cli',
 ]);
 const LEVELS = ['off', 'warn', 'block'];
 const POLICY_KEYS = ['maxPending', 'onUnknownRevisions', 'lockTimeoutMs', 'statementTimeoutMs', 'lockRetries'];
 const BOOT_KEYS = ['enabled', 'environments', 'onFailure', ...POLICY_KEYS];
+const SIZE_KEYS = ['smallRows', 'smallBytes', 'largeRows', 'largeBytes'] as const;
 
 /** Applies defaults and fails fast, with one message per mistake, on options that cannot work. */
 export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = process.cwd()): ResolvedMigrationsOptions {
@@ -70,7 +74,7 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
   const migrationsUrl = options.migrationsUrl === undefined ? undefined : text('migrationsUrl', '');
   const mirror = options.mirrorToTypeormTable ?? 'auto';
   if (!['auto', 'always', 'never'].includes(mirror)) problems.push(`'mirrorToTypeormTable' must be auto, always or never, got ${show(mirror)}`);
-  const resolved: Omit<ResolvedMigrationsOptions, 'checks' | 'runOnBoot' | 'cli'> & Partial<ResolvedMigrationsOptions> = {
+  const resolved: Omit<ResolvedMigrationsOptions, 'checks' | 'runOnBoot' | 'cli' | 'tableSizes'> & Partial<ResolvedMigrationsOptions> = {
     migrationsDir: isAbsolute(migrationsDir) ? migrationsDir : resolve(cwd, migrationsDir),
     compiledMigrationsDir: compiled ? (isAbsolute(compiled) ? compiled : resolve(cwd, compiled)) : undefined,
     dataSource: text('dataSource', 'default'),
@@ -84,6 +88,7 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
     revisionTypeImport: text('revisionTypeImport', 'nest-migrations'),
   };
   resolved.checks = resolveChecks(options.checks, problems);
+  resolved.tableSizes = resolveTableSizes(options.tableSizes, problems);
   resolved.runOnBoot = resolveBoot(options.runOnBoot, problems);
   resolved.cli = resolvePolicy('cli', options.cli ?? {}, CLI_DEFAULTS, problems);
   if (problems.length) throw new InvalidMigrationsOptionsError(problems.join('; '));
@@ -92,14 +97,37 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
 
 function resolveChecks(raw: MigrationsModuleOptions['checks'], problems: string[]): ResolvedMigrationsOptions['checks'] {
   const checks = raw ?? {};
-  if (typeof checks !== 'object' || Array.isArray(checks)) {
+  if (typeof checks !== 'object' || checks === null || Array.isArray(checks)) {
     problems.push(`'checks' must be an object of check levels`);
-    return { destructive: 'block', lockHeavy: 'warn', integrity: 'warn' };
+    return { integrity: 'warn' };
   }
   for (const [name, level] of Object.entries(checks)) {
     if (level !== undefined && !LEVELS.includes(level as string)) problems.push(`'checks.${name}' must be off, warn or block, got ${show(level)}`);
+    // Any other name may be a user check's; one that is a letter or two from a rule id is a typo.
+    const meant = closeCheckName(name);
+    if (meant) problems.push(`unknown check 'checks.${name}': did you mean '${meant}'?`);
   }
-  return { ...checks, destructive: checks.destructive ?? 'block', lockHeavy: checks.lockHeavy ?? 'warn', integrity: checks.integrity ?? 'warn' };
+  return { ...checks, integrity: checks.integrity ?? 'warn' };
+}
+
+function resolveTableSizes(raw: MigrationsModuleOptions['tableSizes'], problems: string[]): ResolvedMigrationsOptions['tableSizes'] {
+  if (raw === false) return false;
+  const sizes = raw ?? {};
+  if (typeof sizes !== 'object' || sizes === null || Array.isArray(sizes)) {
+    problems.push(`'tableSizes' must be an object of thresholds or false, got ${show(raw)}`);
+    return { ...DEFAULT_SIZE_THRESHOLDS };
+  }
+  for (const key of Object.keys(sizes)) if (!(SIZE_KEYS as readonly string[]).includes(key)) problems.push(`unknown option 'tableSizes.${key}'`);
+  const resolved = { ...DEFAULT_SIZE_THRESHOLDS };
+  for (const key of SIZE_KEYS) {
+    const value = sizes[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) problems.push(`'tableSizes.${key}' must be a whole number >= 0, got ${show(value)}`);
+    else resolved[key] = value;
+  }
+  if (resolved.smallRows > resolved.largeRows) problems.push(`'tableSizes.smallRows' (${resolved.smallRows}) must not exceed 'tableSizes.largeRows' (${resolved.largeRows})`);
+  if (resolved.smallBytes > resolved.largeBytes) problems.push(`'tableSizes.smallBytes' (${resolved.smallBytes}) must not exceed 'tableSizes.largeBytes' (${resolved.largeBytes})`);
+  return resolved;
 }
 
 const BOOT_DEFAULTS = { lockTimeoutMs: 5000, statementTimeoutMs: 0, lockRetries: 3, onUnknownRevisions: 'continue' } as const;

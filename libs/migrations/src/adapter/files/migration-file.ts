@@ -15,6 +15,11 @@ export interface RevisionInfo {
   createdAt?: string;
   /** Marks the migration as reviewed for destructive changes (checked by the boot hook's safety rules). */
   allowDestructive?: boolean;
+  /**
+   * Lint findings reviewed and accepted for this migration, each with the reason: they are shown by
+   * `db lint` as accepted and do not block. See docs/lint-rules.md for the rule ids.
+   */
+  accept?: { rule: string; reason: string }[];
 }
 
 export type MigrationClass = (new () => MigrationInterface) & { revision?: RevisionInfo };
