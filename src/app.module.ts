@@ -33,6 +33,8 @@ import { UsersModule } from './users/users.module';
           lockTimeoutMs: Number(config.get<string>('MIGRATE_ON_BOOT_LOCK_TIMEOUT_MS', '5000')),
           lockRetries: Number(config.get<string>('MIGRATE_ON_BOOT_LOCK_RETRIES', '3')),
         },
+        // `db migrate` against a database migrated by newer code: a warning and exit 0 (continue), or exit 2 (fail).
+        cli: { onUnknownRevisions: config.get<string>('MIGRATIONS_ON_UNKNOWN_REVISIONS') === 'fail' ? 'fail' : 'continue' },
       }),
     }),
     UsersModule,

@@ -150,11 +150,12 @@ describe('autogenerate', () => {
     const ledger = await db.query('SELECT * FROM migrations_ledger ORDER BY seq');
     const sql = await runInProcess(v2, ['db', 'migrate', '--sql']);
     expect(sql.code).toBe(0);
-    expect(sql.stdout).toMatch(/-- Running upgrade [0-9a-f]{12} -> [0-9a-f]{12}, Add email to authors\nBEGIN;\nALTER TABLE "authors" ADD "email" character varying\(255\);\nINSERT INTO "public"."migrations_ledger" .*;\nCOMMIT;/);
+    expect(sql.stdout).toMatch(/-- Running upgrade [0-9a-f]{12} -> [0-9a-f]{12}, Add email to authors\nBEGIN;\nALTER TABLE "authors" ADD "email" character varying\(255\);\nINSERT INTO "public"."migrations_ledger" .*;\nINSERT INTO "public"."migrations_ledger_log" .*'applied'.*;\nCOMMIT;/);
     const down = await runInProcess(v2, ['db', 'rollback', '--sql']);
     expect(down.stdout).toMatch(/-- Running downgrade [0-9a-f]{12} -> <base>, Initial migration/);
     expect(down.stdout).toContain('DROP TABLE "authors"');
     expect(down.stdout).toContain('DELETE FROM "public"."migrations_ledger"');
+    expect(down.stdout).toMatch(/INSERT INTO "public"."migrations_ledger_log" .*'reverted'/);
     expect(await dumpCatalog(db.query)).toEqual(before);
     expect(await db.query('SELECT * FROM migrations_ledger ORDER BY seq')).toEqual(ledger);
     expect((await runInProcess(v2, ['db', 'migrate'])).code).toBe(0);
@@ -204,18 +205,18 @@ describe('autogenerate', () => {
     // checks (renaming-column: block) will refuse it, and the generator says so now, with the way out.
     expect(result.stderr.trim().split('\n')).toEqual([
       'warning: the safety checks will refuse this migration: renaming-column: RENAME of a column breaks the running version of the app, ' +
-        "which still uses the old name. Once reviewed, add /* lint:accept renaming-column reason: <why> */ to the statement, or add accept: [{ rule: 'renaming-column', reason: '<why>' }] to the revision, or set allowDestructive: true in the revision.",
+        "which still uses the old name. Once reviewed, add /* lint:accept renaming-column reason: <why> */ to the statement, or add accept: [{ rule: 'renaming-column', reason: '<why>' }] to the revision, or set allowDestructive: true in the revision, or pass --allow-destructive to `db migrate`.",
     ]);
     expect(newest()).toContain('// REFUSED by the safety checks (renaming-column): RENAME of a column breaks the running version of the app');
     expect(newest()).toContain('ALTER TABLE "authors" RENAME COLUMN "name" TO "full_name"');
     expect(newest()).toContain('ALTER TABLE "authors" RENAME COLUMN "full_name" TO "name"');
-    expect((await runInProcess(v3, ['db', 'migrate'])).code).toBe(0);
+    expect((await runInProcess(v3, ['db', 'migrate', '--allow-destructive'])).code).toBe(0);
     expect(await db.query('SELECT full_name FROM authors ORDER BY id')).toEqual([{ full_name: 'Ursula' }, { full_name: 'Terry' }]);
     expect((await runInProcess(v3, ['db', 'check'])).code).toBe(0);
 
     expect((await runInProcess(v3, ['db', 'rollback'])).code).toBe(0);
     expect(await db.query('SELECT name FROM authors ORDER BY id')).toEqual([{ name: 'Ursula' }, { name: 'Terry' }]);
-    expect((await runInProcess(v3, ['db', 'migrate'])).code).toBe(0);
+    expect((await runInProcess(v3, ['db', 'migrate', '--allow-destructive'])).code).toBe(0);
   });
 
   it('generates a table rename with --rename, keeping the rows', async () => {
@@ -229,7 +230,7 @@ describe('autogenerate', () => {
     expect(result.code).toBe(0);
     expect(newest()).toContain('ALTER TABLE "books" RENAME TO "volumes"');
     expect(newest()).toContain('ALTER SEQUENCE "public"."books_id_seq" RENAME TO "volumes_id_seq"');
-    expect((await runInProcess(v4, ['db', 'migrate'])).code).toBe(0);
+    expect((await runInProcess(v4, ['db', 'migrate', '--allow-destructive'])).code).toBe(0);
     expect(await db.query('SELECT title FROM volumes')).toEqual([{ title: 'Earthsea' }]);
     const check = await runInProcess(v4, ['db', 'check']);
     expect(check).toMatchObject({ code: 0 });

@@ -4,7 +4,7 @@
  * pg_total_relation_size), and findings accepted by a statement marker or the revision's metadata.
  */
 import type { DataSource } from 'typeorm';
-import { BootMigrationError } from '@app/migrations';
+import { BootMigrationError } from 'nest-migrations';
 import { readCatalogFacts } from '../libs/migrations/src/adapter/lint/catalog-facts';
 import { parseStatements } from '../libs/migrations/src/adapter/lint/parse-statements';
 import { loadSqlParser } from '../libs/migrations/src/adapter/sql-annotations';

@@ -213,7 +213,7 @@ describe('revisions in the database that the code does not know', () => {
     expect(result.exit).toBeUndefined();
     expect(result.health!.status).toBe(200);
     expect(result.health!.body.details.migrations).toEqual({ status: 'up', state: 'database-ahead', current: [BASE], unknown: [NEWER] });
-    expect(logLines(result.output, 'WARN')).toEqual([expect.stringContaining(`Database has revisions this code does not know (${NEWER})`)]);
+    expect(logLines(result.output, 'WARN')).toEqual([expect.stringContaining(`Can't locate revision identified by '${NEWER}': the database was migrated by newer code`)]);
     expect(errorLines(result.output)).toEqual([]);
     expect(await snapshot(db)).toEqual(before);
   });
@@ -225,7 +225,8 @@ describe('revisions in the database that the code does not know', () => {
     expect(result.exit?.code).not.toBe(0);
     expect(result.exit?.signal).toBeNull();
     expect(result.output).not.toMatch(/Listening on port/);
-    expect(errorLines(result.output)).toEqual([expect.stringContaining(`Run on boot failed: Can't locate revision identified by '${NEWER}'`)]);
+    expect(errorLines(result.output)).toEqual([expect.stringContaining(`Run on boot failed: Refusing to migrate on boot: Can't locate revision identified by '${NEWER}'`)]);
+    expect(result.output).toContain('set runOnBoot.onUnknownRevisions: continue');
     expect(result.output).not.toMatch(STACK_TRACE);
     expect(await snapshot(db)).toEqual(before);
   });

@@ -28,5 +28,12 @@ export function lockWaitPrinter(out: CliOutput): (wait: LockWait) => void {
 
 /** What the policy lets through with a warning, on stderr. */
 export function policyWarningPrinter(out: CliOutput): (issue: PolicyIssue) => void {
-  return (issue) => out.error(out.yellow(`warning: ${issue.finding ? formatFinding(issue.finding) : issue.message}`));
+  return (issue) => out.error(out.yellow(issue.finding ? formatFinding(issue.finding) : `warning: ${issue.message}`));
+}
+
+/** Each blocking finding, on stderr, before the refusal's error line. */
+export function refusalPrinter(out: CliOutput): (issue: PolicyIssue) => void {
+  return (issue) => {
+    if (issue.finding) out.error(out.red(formatFinding(issue.finding)));
+  };
 }

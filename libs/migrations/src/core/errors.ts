@@ -170,24 +170,38 @@ export class PolicyRefusedError extends MigrationsError {
   readonly exitCode = 2;
   readonly code = 'refused';
   constructor(
-    readonly issues: readonly { message: string; allow: { flag?: string; marker?: string; option?: string } }[],
+    readonly issues: readonly RefusalIssue[],
     readonly entrance: 'cli' | 'boot',
   ) {
-    super(
-      `Refusing to migrate${entrance === 'boot' ? ' on boot' : ''}: ${issues[0].message}` +
-        (issues.length > 1 ? ` (and ${issues.length - 1} more: ${issues.slice(1).map((issue) => issue.message.split(':')[0]).join('; ')})` : ''),
-      allowHint(issues, entrance),
-    );
+    super(`Refusing to migrate${entrance === 'boot' ? ' on boot' : ''}: ${describeRefusals(issues)}`, allowHint(issues, entrance));
   }
 }
 
-function allowHint(issues: readonly { allow: { flag?: string; marker?: string; option?: string } }[], entrance: 'cli' | 'boot'): string {
+interface RefusalIssue {
+  message: string;
+  allow: { flag?: string; markers?: string; option?: string };
+  finding?: { revision: string; check: string };
+}
+
+/** The refusals that are not findings, each said; findings summed up (each was reported on its own line before). */
+function describeRefusals(issues: readonly RefusalIssue[]): string {
+  const others = issues.filter((issue) => !issue.finding).map((issue) => issue.message);
+  const findings = issues.flatMap((issue) => (issue.finding ? [issue.finding] : []));
+  if (findings.length) {
+    const revisions = [...new Set(findings.map((finding) => finding.revision))].join(', ');
+    const checks = [...new Set(findings.map((finding) => finding.check))].join(', ');
+    others.push(`${findings.length} blocking finding(s) in ${revisions} (${checks})`);
+  }
+  return others.join('; ');
+}
+
+function allowHint(issues: readonly RefusalIssue[], entrance: 'cli' | 'boot'): string {
   const ways = new Set<string>();
   for (const { allow } of issues) {
     if (entrance === 'cli' && allow.flag) ways.add(`pass ${allow.flag}`);
-    if (allow.marker) ways.add(`mark the reviewed migration with \`${allow.marker}\` in its revision`);
-    if (allow.option) ways.add(`set \`${entrance === 'cli' ? 'cli.' : 'runOnBoot.'}${allow.option}\``.replace(/`(cli|runOnBoot)\.checks/, '`checks'));
+    if (allow.markers) ways.add(allow.markers);
+    if (allow.option) ways.add(`set ${allow.option.startsWith('checks') ? '' : entrance === 'cli' ? 'cli.' : 'runOnBoot.'}${allow.option}`);
   }
-  const review = 'Review the findings with `db lint`';
-  return ways.size ? `${review}; to allow it: ${[...ways].join(', or ')}.` : `${review}.`;
+  const review = issues.some((issue) => issue.finding) ? 'Review the findings with `db lint`' : 'Check it with `db current`';
+  return ways.size ? `${review}; once reviewed, ${[...ways].join(', or ')}.` : `${review}.`;
 }

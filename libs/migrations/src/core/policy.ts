@@ -1,3 +1,4 @@
+import { howToAllow } from './lint/allow';
 import type { CheckLevel, Finding } from './safety';
 
 /**
@@ -32,8 +33,8 @@ export interface PolicyFacts {
 export interface Allowance {
   /** A `db migrate` flag. */
   flag?: string;
-  /** A marker in the migration file. */
-  marker?: string;
+  /** Markers in the migration, in words (`add /* lint:accept ... *\/ to the statement, or ...`). */
+  markers?: string;
   /** A module option. */
   option?: string;
 }
@@ -62,8 +63,9 @@ export function judgePolicy(facts: PolicyFacts, settings: PolicySettings): Polic
     const issue: PolicyIssue = {
       code: 'unknown_revisions',
       message:
-        `The database has ${facts.unknown.length} revision(s) this code does not know (${facts.unknown.join(', ')}): ` +
-        'it was migrated by newer code, or a migration file was deleted',
+        `Can't locate revision identified by '${facts.unknown[0]}'` +
+        (facts.unknown.length > 1 ? ` (and ${facts.unknown.length - 1} more: ${facts.unknown.slice(1).join(', ')})` : '') +
+        ': the database was migrated by newer code, or a migration file was deleted',
       allow: { option: 'onUnknownRevisions: continue' },
     };
     (settings.onUnknownRevisions === 'fail' ? refusals : warnings).push(issue);
@@ -84,13 +86,15 @@ export function judgePolicy(facts: PolicyFacts, settings: PolicySettings): Polic
     (settings.integrity === 'block' && !settings.acceptEdited ? refusals : warnings).push(issue);
   }
   for (const finding of facts.findings) {
+    if (finding.accepted) continue;
     const destructive = DESTRUCTIVE_CHECKS.has(finding.check);
     const issue: PolicyIssue = {
       code: 'finding',
-      message: `${finding.revision} ${finding.check}: ${finding.message}`,
+      message: `${finding.revision} ${finding.rule ?? finding.check}: ${finding.message}`,
       allow: {
-        ...(destructive ? { flag: '--allow-destructive', marker: 'allowDestructive: true' } : {}),
-        option: `checks['${finding.check}']`,
+        ...(destructive ? { flag: '--allow-destructive' } : {}),
+        ...(finding.rule ? { markers: howToAllow(finding) } : {}),
+        option: `checks['${finding.rule ?? finding.check}']`,
       },
       finding,
     };

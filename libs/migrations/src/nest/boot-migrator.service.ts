@@ -55,7 +55,10 @@ export class BootMigrator implements OnModuleInit {
           entrance: 'boot',
           onWarning: (issue) => {
             if (issue.code === 'unknown_revisions') databaseAhead = true;
-            this.logger.warn(issue.finding ? formatFinding(issue.finding) : `${issue.message}${issue.code === 'unknown_revisions' ? ': serving with the newer schema' : ''}`);
+            this.logger.warn(issue.finding ? formatFinding(issue.finding) : `${issue.message}${issue.code === 'unknown_revisions' ? '; serving with the newer schema' : ''}`);
+          },
+          onRefusal: (issue) => {
+            if (issue.finding) this.logger.warn(formatFinding(issue.finding));
           },
         },
         onPlan: (steps) => {

@@ -193,7 +193,10 @@ export class MigrationGenerator {
   /** What the boot hook's checks (and `db lint`) will block in the new migration, before it is written. */
   private async refused(id: string, parents: string[], message: string, createdAt: Date, up: TemplateStatement[]): Promise<GenerateReport['refused']> {
     const findings = await this.safety.judgeNew({ id, parents, message, createdAt }, up.map((statement) => statement.sql));
-    return blocking(findings).map((finding) => ({ finding, allow: howToAllow(finding) }));
+    return blocking(findings).map((finding) => ({
+      finding,
+      allow: finding.check === 'destructive' ? `${howToAllow(finding)}, or pass --allow-destructive to \`db migrate\`` : howToAllow(finding),
+    }));
   }
 }
 

@@ -20,6 +20,8 @@ export interface PolicyRequest {
   acceptEdited?: boolean;
   /** Each warning the run goes on with (a finding at level warn, an edited migration, unknown revisions). */
   onWarning?: (issue: PolicyIssue) => void;
+  /** Each issue that refuses the run, before the refusal is thrown (the error names the first). */
+  onRefusal?: (issue: PolicyIssue) => void;
 }
 
 /**
@@ -44,7 +46,12 @@ export class MigrationPolicyService {
     const settings = this.settings(request.entrance);
     const integrity = this.options.checks.integrity;
     const up = steps.filter((step) => step.direction === 'up');
-    const findings = up.length ? await this.safety.judge(up.map((step) => run.files.get(step.revision.id))) : [];
+    const findings = up.length
+      ? await this.safety.judge(
+          up.map((step) => run.files.get(step.revision.id)),
+          { lockTimeoutMs: settings.lockTimeoutMs, statementTimeoutMs: settings.statementTimeoutMs },
+        )
+      : [];
     return judgePolicy(
       {
         pending: up.map((step) => step.revision.id),
@@ -59,6 +66,7 @@ export class MigrationPolicyService {
   /** Reports the warnings, then throws when anything refuses the run. */
   enforce(verdict: PolicyVerdict, request: PolicyRequest): void {
     for (const warning of verdict.warnings) request.onWarning?.(warning);
+    for (const refusal of verdict.refusals) request.onRefusal?.(refusal);
     if (verdict.refusals.length) throw new PolicyRefusedError(verdict.refusals, request.entrance);
   }
 }

@@ -9,7 +9,7 @@ import { printPlanSql } from '../offline-sql';
 import { parseRevisionSpec } from '../option-parsers';
 import { CliOutput } from '../output';
 import { describePosition } from '../position';
-import { lockWaitPrinter, policyWarningPrinter, progressPrinter } from '../progress';
+import { lockWaitPrinter, policyWarningPrinter, progressPrinter, refusalPrinter } from '../progress';
 
 export interface MigrateOptions {
   to?: string;
@@ -106,7 +106,7 @@ export class MigrateCommand extends DbCommandBase {
       to: options.to,
       mode: options.dryRun ? 'dry-run' : 'apply',
       singleTransaction: options.singleTransaction,
-      policy: { entrance: 'cli', allowDestructive: options.allowDestructive, acceptEdited: options.acceptEdited, onWarning: policyWarningPrinter(out) },
+      policy: { entrance: 'cli', allowDestructive: options.allowDestructive, acceptEdited: options.acceptEdited, onWarning: policyWarningPrinter(out), onRefusal: refusalPrinter(out) },
       onStep: progressPrinter(out),
       onLockWait: lockWaitPrinter(out),
       onLockRetry: ({ revision, retry, retries, pauseMs }) =>
