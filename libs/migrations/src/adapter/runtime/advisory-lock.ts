@@ -115,8 +115,20 @@ export class AdvisoryLock {
   async release(): Promise<void> {
     if (!this.keys || this.pid === undefined) return;
     const [a, b] = this.keys;
+    const lockedOn = this.pid;
     this.pid = undefined;
-    await this.runner.query(`SELECT pg_advisory_unlock(${a}, ${b})`);
+    const rows = await this.runner.query(`SELECT pg_backend_pid() AS "pid", CASE WHEN pg_backend_pid() = ${lockedOn} THEN pg_advisory_unlock(${a}, ${b}) END AS "unlocked"`);
+    // A pooler moved this client to another server connection: unlock where the lock is.
+    if (Number(rows[0]?.pid) !== lockedOn) await this.unlockOn(lockedOn);
+  }
+
+  /**
+   * Between steps of a run: the session must still be on the backend that holds the lock, or the lock no
+   * longer protects the run (a pooler in transaction mode that happened to keep one server connection so far).
+   */
+  async verify(): Promise<void> {
+    if (this.pid === undefined) return;
+    await this.assertStillOwnBackend();
   }
 
   /**

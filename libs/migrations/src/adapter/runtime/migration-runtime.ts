@@ -83,7 +83,7 @@ export class MigrationRuntime {
       const present = await this.ledger.tables(session.runner);
       const state = await this.readState(session, present);
       const runner = new MigrationRunner(dataSource, this.ledger, { mirror: this.ledger.mirrors(present.typeorm), typeormTableExists: present.typeorm });
-      const execution = new PlanExecution(session.runner, this.ledger, runner, files, present);
+      const execution = new PlanExecution(session.runner, () => session.verifyLock(), this.ledger, runner, files, present);
       return await work({ state, files, session, run: (steps, options) => execution.run(steps, options) });
     } finally {
       await session.close();

@@ -47,6 +47,11 @@ export class MigrationSession {
     return !!this.lock;
   }
 
+  /** Throws when the session left the backend that holds the lock (see {@link AdvisoryLock.verify}). */
+  async verifyLock(): Promise<void> {
+    await this.lock?.verify();
+  }
+
   async close(): Promise<void> {
     try {
       await this.lock?.release().catch(() => undefined);

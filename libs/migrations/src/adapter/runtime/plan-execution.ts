@@ -35,6 +35,7 @@ export class PlanExecution {
 
   constructor(
     private readonly runner: QueryRunner,
+    private readonly verifyLock: () => Promise<void>,
     private readonly ledger: Ledger,
     private readonly migrations: MigrationRunner,
     private readonly files: MigrationFiles,
@@ -64,6 +65,8 @@ export class PlanExecution {
         const file = this.files.get(step.revision.id);
         const event = { index: index + 1, total: steps.length, revision: step.revision.id, message: step.revision.message, direction: step.direction };
         options.onStep?.({ ...event, phase: 'start' });
+        // Outside a transaction, a pooler could have moved the session since the last step.
+        if (!single) await this.verifyLock();
         // Within one transaction there is one commit: nothing to defer.
         if (!single) await flush.beforeStep(index === steps.length - 1);
         const current = prepare;
