@@ -34,7 +34,12 @@ import { UsersModule } from './users/users.module';
           lockRetries: Number(config.get<string>('MIGRATE_ON_BOOT_LOCK_RETRIES', '3')),
         },
         // `db migrate` against a database migrated by newer code: a warning and exit 0 (continue), or exit 2 (fail).
-        cli: { onUnknownRevisions: config.get<string>('MIGRATIONS_ON_UNKNOWN_REVISIONS') === 'fail' ? 'fail' : 'continue' },
+        cli: {
+          onUnknownRevisions: config.get<string>('MIGRATIONS_ON_UNKNOWN_REVISIONS') === 'fail' ? 'fail' : 'continue',
+          lockTimeoutMs: Number(config.get<string>('MIGRATIONS_LOCK_TIMEOUT_MS', '10000')),
+          lockRetries: Number(config.get<string>('MIGRATIONS_LOCK_RETRIES', '3')),
+        },
+        checks: { integrity: (config.get<string>('MIGRATIONS_INTEGRITY') ?? 'warn') as 'off' | 'warn' | 'block' },
       }),
     }),
     UsersModule,

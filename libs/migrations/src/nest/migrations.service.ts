@@ -174,12 +174,15 @@ export class MigrationsService {
   async upgrade(options: UpgradeOptions = {}): Promise<RunReport> {
     return this.runtime.exclusive(async (run) => {
       const steps = run.state.upgrade(options.to ?? 'head');
+      const mode = options.mode ?? 'apply';
+      const transaction = options.singleTransaction ? 'single' : 'each';
+      run.validate(steps, { mode, transaction });
       await options.onPlan?.(steps, run.state);
       if (options.policy) this.policy.enforce(await this.policy.judge(run, steps, options.policy), options.policy);
       const settings = options.policy ? this.policy.settings(options.policy.entrance) : undefined;
       return run.run(steps, {
-        mode: options.mode ?? 'apply',
-        transaction: options.singleTransaction ? 'single' : 'each',
+        mode,
+        transaction,
         timeouts: options.timeouts ?? settings,
         lockRetries: options.lockRetries ?? settings?.lockRetries ?? 0,
         onLockRetry: options.onLockRetry,

@@ -30,6 +30,8 @@ export interface ExclusiveRun {
   readonly files: MigrationFiles;
   /** Runs steps in a mode (apply, dry run, stamp) under one transaction policy. */
   run(steps: readonly Step[], options: RunOptions): Promise<RunReport>;
+  /** Throws, before anything runs, when the steps cannot run in that mode. */
+  validate(steps: readonly Step[], options: Pick<RunOptions, 'mode' | 'transaction'>): void;
   /** The locked session, for work that is not a migration but must not overlap one (seeding, reset). */
   readonly session: MigrationSession;
 }
@@ -84,7 +86,7 @@ export class MigrationRuntime {
       const state = await this.readState(session, present);
       const runner = new MigrationRunner(dataSource, this.ledger, { mirror: this.ledger.mirrors(present.typeorm), typeormTableExists: present.typeorm });
       const execution = new PlanExecution(session.runner, () => session.verifyLock(), this.ledger, runner, files, present);
-      return await work({ state, files, session, run: (steps, options) => execution.run(steps, options) });
+      return await work({ state, files, session, run: (steps, options) => execution.run(steps, options), validate: (steps, options) => execution.validate(steps, options) });
     } finally {
       await session.close();
       flushMigrationIndexes();

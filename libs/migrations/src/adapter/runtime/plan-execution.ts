@@ -44,6 +44,12 @@ export class PlanExecution {
     this.present = { ...present };
   }
 
+  /** Throws when the plan cannot run in that mode (a migration outside a transaction in a single-transaction run). */
+  validate(steps: readonly Step[], options: Pick<RunOptions, 'mode' | 'transaction'>): void {
+    if (options.mode === 'dry-run') this.assertTransactional(steps, 'a dry run');
+    else if (options.mode === 'apply' && options.transaction === 'single') this.assertTransactional(steps, '--single-transaction');
+  }
+
   async run(steps: readonly Step[], options: RunOptions): Promise<RunReport> {
     const started = performance.now();
     const done: RunReport['steps'] = [];
@@ -54,7 +60,7 @@ export class PlanExecution {
 
   private async execute(steps: readonly Step[], options: RunOptions, done: RunReport['steps']): Promise<void> {
     const single = options.mode === 'dry-run' || options.transaction === 'single';
-    if (single) this.assertTransactional(steps, options.mode === 'dry-run' ? 'a dry run' : '--single-transaction');
+    this.validate(steps, options);
     const flush = new DeferredFlush(this.runner);
     const settings = new SessionSettings(this.runner, options.timeouts);
     await settings.apply();
