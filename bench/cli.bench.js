@@ -164,7 +164,7 @@ function benchN(n) {
   //    that `migrate:rollback` (which reverts the last batch) reverts one migration, as `db rollback -s 1` does.
   log('  knex set-up: migrate:latest, migrate:down, migrate:up');
   const kdb = dbs.fresh('knex');
-  retryingLockTable(() => measure(n, null, 'knex migrate:latest', knexCommand(project, ['migrate:latest']), { KNEX_DATABASE_URL: urlOf(kdb), KNEX_NO_TXN: '1' }));
+  retryingLockTable(() => measure(n, null, 'knex migrate:latest', knexCommand(project, ['migrate:latest', '--disable-transactions']), { KNEX_DATABASE_URL: urlOf(kdb) }));
   run1(null, 'knex migrate:down', knex(kdb, project, ['migrate:down']));
   run1(null, 'knex migrate:up', knex(kdb, project, ['migrate:up']));
   expectCount(n, kdb, 'knex_migrations', n, 'knex set-up');

@@ -20,8 +20,6 @@ function migrationSource(sql) {
  * Writes `<root>/knexfile.js` and `<root>/migrations/*.js` (one per entry of `migrations`, same SQL, same
  * order). The knex CLI changes directory to the knexfile's folder and resolves `knex` from there, hence the
  * `node_modules` link to bench/node_modules; `pg` then resolves from the repository, the same driver ours uses.
- * `KNEX_NO_TXN=1` turns off knex's transaction around a batch: only for the untimed set-up at large N, where
- * one transaction creating thousands of tables exhausts the server's lock table.
  */
 function writeKnexProject(root, migrations) {
   const dir = join(root, 'migrations');
@@ -30,7 +28,7 @@ function writeKnexProject(root, migrations) {
   writeFileSync(join(root, 'knexfile.js'), `module.exports = {
   client: 'pg',
   connection: process.env.KNEX_DATABASE_URL,
-  migrations: { directory: ${JSON.stringify(dir)}, loadExtensions: ['.js'], disableTransactions: process.env.KNEX_NO_TXN === '1' },
+  migrations: { directory: ${JSON.stringify(dir)}, loadExtensions: ['.js'] },
 };
 `);
   symlinkSync(join(BENCH, 'node_modules'), join(root, 'node_modules'), 'dir');
