@@ -48,7 +48,10 @@ const LEDGER_DDL = `CREATE TABLE bench_ledger ("revision" varchar(255) PRIMARY K
   "checksum" varchar(64), "kind" varchar(16) NOT NULL DEFAULT 'applied', "applied_at" timestamptz NOT NULL DEFAULT clock_timestamp(),
   "execution_ms" integer, "applied_by" text, "seq" bigserial NOT NULL);`;
 
-/** Generates everything into `root`; returns the paths. */
+/**
+ * Generates everything into `root`; returns the paths and, per migration, its timestamp, table number and
+ * SQL, so that other tools' migration files can carry exactly the same statements (see lib/knex.js).
+ */
 function generate(root, n) {
   const migrationsDir = join(root, 'migrations');
   mkdirSync(migrationsDir, { recursive: true });
@@ -56,6 +59,7 @@ function generate(root, n) {
   const ids = uniqueIds(n);
   const all = [];
   const perTxn = [LEDGER_DDL];
+  const migrations = [];
   for (let i = 0; i < n; i++) {
     const num = String(i + 1).padStart(width, '0');
     const table = `t_${num}`;
@@ -66,6 +70,7 @@ function generate(root, n) {
     const sql = statements(table);
     const file = `${stamp(ms)}_${ids[i]}_create_table_${num}.js`;
     writeFileSync(join(migrationsDir, file), migrationSource(cls, rev, sql));
+    migrations.push({ num, ms, sql });
     all.push(...sql.up.map((s) => `${s};`));
     perTxn.push('BEGIN;', ...sql.up.map((s) => `${s};`),
       `INSERT INTO bench_ledger ("revision", "message", "kind", "execution_ms", "applied_by") VALUES ('${ids[i]}', '${message}', 'applied', 1, 'bench');`,
@@ -75,7 +80,7 @@ function generate(root, n) {
   const perTxnSql = join(root, 'per-txn.sql');
   writeFileSync(allSql, `${all.join('\n')}\n`);
   writeFileSync(perTxnSql, `${perTxn.join('\n')}\n`);
-  return { migrationsDir, allSql, perTxnSql };
+  return { migrationsDir, allSql, perTxnSql, migrations };
 }
 
 module.exports = { generate };

@@ -12,15 +12,16 @@ function psql(db, args) {
   return res.stdout;
 }
 
-/** Creates and remembers databases named bench_<pid>_<label>_<k>; `dropAll` removes whatever is left. */
+/** Creates and remembers databases named <prefix>_<pid>_<label>_<k>; `dropAll` removes whatever is left. */
 class Databases {
-  constructor() {
+  constructor(prefix = 'bench') {
+    this.prefix = prefix;
     this.live = new Set();
     this.count = 0;
   }
 
   fresh(label) {
-    const name = `bench_${process.pid}_${label}_${++this.count}`;
+    const name = `${this.prefix}_${process.pid}_${label}_${++this.count}`;
     psql('postgres', ['-q', '-c', `CREATE DATABASE "${name}"`]);
     this.live.add(name);
     return name;
