@@ -24,6 +24,17 @@ export interface StoredRow {
   checksum: string | null;
   appliedBy: string | null;
   executionMs: number | null;
+  /** For ledger rows: the name it was also recorded under in TypeORM's table, when it was mirrored there. */
+  typeormName?: string | null;
+}
+
+/** Which of the tables exist (and whether the ledger has the newer columns), read in one round trip. */
+export interface LedgerTables {
+  ledger: boolean;
+  log: boolean;
+  typeorm: boolean;
+  /** The ledger has `typeorm_name` (ledgers created before 0.2 do not, until the next mutating run). */
+  mirrorColumn: boolean;
 }
 
 /** What one applied or stamped revision writes. */
@@ -89,7 +100,8 @@ export class Ledger {
   "applied_at" timestamptz NOT NULL DEFAULT clock_timestamp(),
   "execution_ms" integer,
   "applied_by" text,
-  "seq" bigserial NOT NULL
+  "seq" bigserial NOT NULL,
+  "typeorm_name" text
 )`,
       this.logSql(),
     ];
@@ -115,19 +127,24 @@ export class Ledger {
   }
 
   /** Which of the ledger, its log and TypeORM's table exist, in one round trip. */
-  async tables(runner: QueryRunner): Promise<{ ledger: boolean; log: boolean; typeorm: boolean }> {
+  async tables(runner: QueryRunner): Promise<LedgerTables> {
     const rows = await runner.query(
       `SELECT to_regclass(${sqlValue(this.name)}) IS NOT NULL AS "ledger", to_regclass(${sqlValue(this.logName)}) IS NOT NULL AS "log",
-              ${this.typeormName ? `to_regclass(${sqlValue(this.typeormName)}) IS NOT NULL` : 'false'} AS "typeorm"`,
+              ${this.typeormName ? `to_regclass(${sqlValue(this.typeormName)}) IS NOT NULL` : 'false'} AS "typeorm",
+              EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(${sqlValue(this.name)}) AND attname = 'typeorm_name' AND NOT attisdropped) AS "mirrorColumn"`,
     );
-    return { ledger: rows[0]?.ledger === true, log: rows[0]?.log === true, typeorm: rows[0]?.typeorm === true };
+    const row = rows[0] ?? {};
+    return { ledger: row.ledger === true, log: row.log === true, typeorm: row.typeorm === true, mirrorColumn: row.mirrorColumn === true };
   }
 
-  /** Creates what is missing (inside the first migration's transaction, so a failed one leaves nothing). */
-  async ensure(runner: QueryRunner, present: { ledger: boolean; log: boolean; typeorm: boolean }): Promise<void> {
+  /**
+   * Creates what is missing, and brings a ledger of an older version up to date (inside the first
+   * migration's transaction, so a failed one leaves nothing).
+   */
+  async ensure(runner: QueryRunner, present: LedgerTables): Promise<void> {
     const typeorm = this.location.mirrorToTypeorm === 'always' && !present.typeorm;
-    if (present.ledger && present.log && !typeorm) return;
-    for (const sql of this.createSql({ typeorm })) await runner.query(sql);
+    if (!present.ledger || !present.log || typeorm) for (const sql of this.createSql({ typeorm })) await runner.query(sql);
+    if (present.ledger && !present.mirrorColumn) await runner.query(`ALTER TABLE ${this.name} ADD COLUMN IF NOT EXISTS "typeorm_name" text`);
   }
 
   /** Whether writes go to TypeORM's table too, given whether it exists. */
@@ -146,8 +163,9 @@ export class Ledger {
       }
     }
     if (!present.ledger) return rows;
+    // to_jsonb reads `typeorm_name` from ledgers that have it, and null from older ones, in one statement.
     const raw: Record<string, unknown>[] = await runner.query(
-      `SELECT "revision", "checksum", "kind", "applied_at", "execution_ms", "applied_by" FROM ${this.name} ORDER BY "seq"`,
+      `SELECT "revision", "checksum", "kind", "applied_at", "execution_ms", "applied_by", to_jsonb(l) ->> 'typeorm_name' AS "typeorm_name" FROM ${this.name} l ORDER BY "seq"`,
     );
     for (const r of raw) {
       rows.push({
@@ -158,6 +176,7 @@ export class Ledger {
         checksum: (r.checksum as string | null) ?? null,
         appliedBy: (r.applied_by as string | null) ?? null,
         executionMs: r.execution_ms == null ? null : Number(r.execution_ms),
+        typeormName: (r.typeorm_name as string | null) ?? null,
       });
     }
     return rows;
@@ -182,9 +201,12 @@ export class Ledger {
 
   /** Statements that record an applied or stamped revision (ledger, log, and TypeORM's table when mirrored). */
   insertSql(entry: LedgerEntry, mirror: boolean): string[] {
-    const values = [entry.id, entry.message, entry.checksum, entry.kind, entry.executionMs, entry.appliedBy].map(sqlValue);
+    const values = [entry.id, entry.message, entry.checksum, entry.kind, entry.executionMs, entry.appliedBy, mirror ? entry.typeorm.name : null].map(sqlValue);
     const statements = [
-      `INSERT INTO ${this.name} ("revision", "message", "checksum", "kind", "execution_ms", "applied_by") VALUES (${values.join(', ')})`,
+      // A row left by a migration TypeORM's CLI reverted (it only cleans its own table) is replaced.
+      `INSERT INTO ${this.name} ("revision", "message", "checksum", "kind", "execution_ms", "applied_by", "typeorm_name") VALUES (${values.join(', ')}) ` +
+        `ON CONFLICT ("revision") DO UPDATE SET "message" = EXCLUDED."message", "checksum" = EXCLUDED."checksum", "kind" = EXCLUDED."kind", ` +
+        `"applied_at" = clock_timestamp(), "execution_ms" = EXCLUDED."execution_ms", "applied_by" = EXCLUDED."applied_by", "typeorm_name" = EXCLUDED."typeorm_name", "seq" = DEFAULT`,
       this.logInsertSql({ revision: entry.id, event: entry.kind, message: entry.message, by: entry.appliedBy, executionMs: entry.executionMs }),
     ];
     if (mirror && this.typeormName) {

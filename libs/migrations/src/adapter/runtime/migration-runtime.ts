@@ -9,7 +9,7 @@ import { MigrationFiles, type MigrationsLocation } from '../files/migration-file
 import { flushMigrationIndexes } from '../files/metadata-index';
 import { inlineParams, qualified, sqlValue } from '../sql-names';
 import type { LockWait } from './advisory-lock';
-import { Ledger, type LedgerLocation, type LoggedEvent, type StoredRow } from './ledger';
+import { Ledger, type LedgerLocation, type LedgerTables, type LoggedEvent, type StoredRow } from './ledger';
 import { MigrationRunner } from './migration-runner';
 import { MigrationSession } from './migration-session';
 import { PlanExecution, type RunOptions } from './plan-execution';
@@ -185,11 +185,11 @@ export class MigrationRuntime {
     }
   }
 
-  private async readState(session: MigrationSession, known?: { ledger: boolean; typeorm: boolean }): Promise<LedgerState> {
+  private async readState(session: MigrationSession, known?: LedgerTables): Promise<LedgerState> {
     const files = this.files();
     const present = known ?? (await this.ledger.tables(session.runner));
     const stored = await this.ledger.read(session.runner, present);
-    return new LedgerState(files.graph, mergeRows(stored, files), present.ledger);
+    return new LedgerState(files.graph, mergeRows(stored, files, present.typeorm), present.ledger);
   }
 }
 
@@ -198,8 +198,10 @@ export class MigrationRuntime {
  * by both tables keeps the ledger's row (it knows when and by whom); revisions only TypeORM recorded come
  * first, as they were applied before this module was adopted.
  */
-function mergeRows(stored: readonly StoredRow[], files: MigrationFiles): AppliedRow[] {
-  const ledger = stored.filter((row) => row.source === 'ledger');
+function mergeRows(stored: readonly StoredRow[], files: MigrationFiles, typeormTable: boolean): AppliedRow[] {
+  // A row mirrored to TypeORM's table that is gone from it was reverted by TypeORM's CLI: not applied.
+  const inTypeorm = new Set(stored.filter((row) => row.source === 'typeorm').map((row) => row.key));
+  const ledger = stored.filter((row) => row.source === 'ledger' && !(typeormTable && row.typeormName && !inTypeorm.has(row.typeormName)));
   const inLedger = new Set(ledger.map((row) => row.key));
   const typeorm = stored
     .filter((row) => row.source === 'typeorm')

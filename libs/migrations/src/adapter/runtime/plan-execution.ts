@@ -4,7 +4,7 @@ import type { RunReport, StepEvent } from '../../core/reports';
 import type { Step } from '../../core/revision';
 import type { MigrationFiles } from '../files/migration-files';
 import { DeferredFlush } from './deferred-flush';
-import type { Ledger } from './ledger';
+import type { Ledger, LedgerTables } from './ledger';
 import { APPLIED_BY, type MigrationRunner } from './migration-runner';
 import { SessionSettings, withLockRetries, type LockRetry } from './session-settings';
 
@@ -31,7 +31,7 @@ export interface RunOptions {
 
 /** Runs a plan on the locked session: the one place where migrations, transactions and ledger writes meet. */
 export class PlanExecution {
-  private present: { ledger: boolean; log: boolean; typeorm: boolean };
+  private present: LedgerTables;
 
   constructor(
     private readonly runner: QueryRunner,
@@ -39,7 +39,7 @@ export class PlanExecution {
     private readonly ledger: Ledger,
     private readonly migrations: MigrationRunner,
     private readonly files: MigrationFiles,
-    present: { ledger: boolean; log: boolean; typeorm: boolean },
+    present: LedgerTables,
   ) {
     this.present = { ...present };
   }
@@ -117,7 +117,7 @@ export class PlanExecution {
   /** Creates the ledger (and its log) in the first step's transaction, so a failed first migration leaves nothing. */
   private async ensureLedger(): Promise<void> {
     await this.ledger.ensure(this.runner, this.present);
-    this.present = { ...this.present, ledger: true, log: true, typeorm: this.present.typeorm || this.ledger.mirrors(false) };
+    this.present = { ledger: true, log: true, mirrorColumn: true, typeorm: this.present.typeorm || this.ledger.mirrors(false) };
   }
 
   private assertTransactional(steps: readonly Step[], what: string): void {
