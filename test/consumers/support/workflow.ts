@@ -75,7 +75,9 @@ export function describeConsumerWorkflow(row: ConsumerRow): void {
       expect(exitOf(await app.db(['check'], env))).toMatchObject({ code: 1 });
       expect(exitOf(await app.db(['migrate', '-m', 'add product sku'], env))).toMatchObject({ code: 0 });
       expect(migrationFiles()).toHaveLength(2);
-      expect(app.read(join('migrations', migrationFiles()[1]))).toContain('ADD "sku" character varying(64)');
+      // Two files written in the same minute sort by their random ids: find the new one by its slug.
+      const added = migrationFiles().find((name) => name.endsWith('_add_product_sku.ts')) as string;
+      expect(app.read(join('migrations', added))).toContain('ADD "sku" character varying(64)');
       await app.build();
       expect(exitOf(await app.db(['migrate'], env))).toMatchObject({ code: 0 });
       expect(exitOf(await app.db(['check'], env))).toMatchObject({ code: 0 });
