@@ -6,8 +6,13 @@ import { REPO_ROOT } from './support/cli';
 describe('README commands', () => {
   const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
   const ci = readFileSync(join(REPO_ROOT, '.ci', 'run'), 'utf8');
-  const firstBlock = /```bash\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-  const commands = firstBlock.split('\n').filter((line) => line.trim() && !line.startsWith('#'));
+  const blocks = [...readme.matchAll(/```bash\n([\s\S]*?)```/g)].map((match) => match[1]);
+  const lines = (block = '') => block.split('\n').filter((line) => line.trim() && !line.startsWith('#'));
+  const commands = lines(blocks[1]);
+
+  it('opens with the install line for users', () => {
+    expect(lines(blocks[0])).toEqual(['npm install nest-migrations nest-commander @nestjs/typeorm typeorm pg']);
+  });
 
   it('shows the set-up + main job command and the test command at the top', () => {
     expect(commands).toEqual([
