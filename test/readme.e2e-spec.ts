@@ -24,4 +24,11 @@ describe('README commands', () => {
   it('has CI run the README test command word for word', () => {
     expect(ci.split('\n')).toContain(commands[1]);
   });
+
+  it("gives npm users the same quick start as the repository's README", () => {
+    const section = (text: string) => text.slice(text.indexOf('## Quick start in an existing app'), text.indexOf('## What you get'));
+    const packageReadme = readFileSync(join(REPO_ROOT, 'libs', 'migrations', 'README.md'), 'utf8');
+    expect(section(packageReadme)).toEqual(section(readme));
+    expect(section(readme)).toContain('await runCli(AppModule);');
+  });
 });
