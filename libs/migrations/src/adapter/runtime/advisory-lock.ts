@@ -131,6 +131,15 @@ export class AdvisoryLock {
     await this.assertStillOwnBackend();
   }
 
+  /** Like {@link verify}, for a pid a statement of the run returned (the ledger write returns it). */
+  async checkPid(pid: number): Promise<void> {
+    if (this.pid === undefined || pid === this.pid) return;
+    const lockedOn = this.pid;
+    this.pid = undefined;
+    await this.unlockOn(lockedOn);
+    throw new PooledSessionError(`the lock was taken on backend ${lockedOn}, a statement of the run ran on ${pid}`);
+  }
+
   /**
    * One statement: take the lock unless this backend already holds it. A backend that already holds it
    * while this client has not taken it is a server connection shared with another client: a pooler.

@@ -66,6 +66,8 @@ export interface LoggedEvent extends LogEntry {
   at: Date;
 }
 
+const RETURNING_PID = ' RETURNING pg_backend_pid() AS "pid"';
+
 /** Whether a table (a quoted, qualified name) exists; never creates anything. */
 export async function relationExists(runner: QueryRunner, qualifiedName: string): Promise<boolean> {
   const rows = await runner.query(`SELECT to_regclass($1) IS NOT NULL AS "exists"`, [qualifiedName]);
@@ -199,44 +201,55 @@ export class Ledger {
     }));
   }
 
-  /** Statements that record an applied or stamped revision (ledger, log, and TypeORM's table when mirrored). */
-  insertSql(entry: LedgerEntry, mirror: boolean): string[] {
+  /**
+   * The one statement that records an applied or stamped revision: the ledger row, the audit log line and,
+   * when mirrored, TypeORM's row, as data-modifying CTEs; it returns the backend's pid, so the caller can
+   * check, inside the migration's own transaction, that a pooler did not move the session. One round trip
+   * per migration: the extended protocol's round trips after DDL doubled the cost of each one (bench/).
+   */
+  insertSql(entry: LedgerEntry, mirror: boolean): string {
     const values = [entry.id, entry.message, entry.checksum, entry.kind, entry.executionMs, entry.appliedBy, mirror ? entry.typeorm.name : null].map(sqlValue);
-    const statements = [
+    const parts = [
       // A row left by a migration TypeORM's CLI reverted (it only cleans its own table) is replaced.
-      `INSERT INTO ${this.name} ("revision", "message", "checksum", "kind", "execution_ms", "applied_by", "typeorm_name") VALUES (${values.join(', ')}) ` +
+      `"ledger" AS (INSERT INTO ${this.name} ("revision", "message", "checksum", "kind", "execution_ms", "applied_by", "typeorm_name") VALUES (${values.join(', ')}) ` +
         `ON CONFLICT ("revision") DO UPDATE SET "message" = EXCLUDED."message", "checksum" = EXCLUDED."checksum", "kind" = EXCLUDED."kind", ` +
-        `"applied_at" = clock_timestamp(), "execution_ms" = EXCLUDED."execution_ms", "applied_by" = EXCLUDED."applied_by", "typeorm_name" = EXCLUDED."typeorm_name", "seq" = DEFAULT`,
-      this.logInsertSql({ revision: entry.id, event: entry.kind, message: entry.message, by: entry.appliedBy, executionMs: entry.executionMs }),
+        `"applied_at" = clock_timestamp(), "execution_ms" = EXCLUDED."execution_ms", "applied_by" = EXCLUDED."applied_by", "typeorm_name" = EXCLUDED."typeorm_name", "seq" = DEFAULT)`,
     ];
     if (mirror && this.typeormName) {
-      statements.push(
-        `INSERT INTO ${this.typeormName} ("timestamp", "name") SELECT ${sqlValue(entry.typeorm.timestamp)}, ${sqlValue(entry.typeorm.name)} ` +
-          `WHERE NOT EXISTS (SELECT 1 FROM ${this.typeormName} WHERE "name" = ${sqlValue(entry.typeorm.name)})`,
+      parts.push(
+        `"typeorm" AS (INSERT INTO ${this.typeormName} ("timestamp", "name") SELECT ${sqlValue(entry.typeorm.timestamp)}, ${sqlValue(entry.typeorm.name)} ` +
+          `WHERE NOT EXISTS (SELECT 1 FROM ${this.typeormName} WHERE "name" = ${sqlValue(entry.typeorm.name)}))`,
       );
     }
-    return statements;
+    return this.withLog(parts, { revision: entry.id, event: entry.kind, message: entry.message, by: entry.appliedBy, executionMs: entry.executionMs });
   }
 
-  /** Statements that forget a revision everywhere it is recorded, and log why. */
-  removeSql(entry: { id: string; message: string; typeormName?: string; by: string; event: 'reverted' | 'unstamped'; executionMs?: number | null }, typeormTableExists: boolean): string[] {
-    const statements = [
-      `DELETE FROM ${this.name} WHERE "revision" = ${sqlValue(entry.id)}`,
-      this.logInsertSql({ revision: entry.id, event: entry.event, message: entry.message, by: entry.by, executionMs: entry.executionMs ?? null }),
-    ];
+  /** The one statement that forgets a revision everywhere it is recorded, and logs why; returns the backend's pid. */
+  removeSql(
+    entry: { id: string; message: string; typeormName?: string; by: string; event: 'reverted' | 'unstamped'; executionMs?: number | null },
+    typeormTableExists: boolean,
+  ): string {
+    const parts = [`"ledger" AS (DELETE FROM ${this.name} WHERE "revision" = ${sqlValue(entry.id)})`];
     if (typeormTableExists && this.typeormName) {
-      statements.push(`DELETE FROM ${this.typeormName} WHERE "name" = ${sqlValue(entry.typeormName ?? entry.id)}`);
+      parts.push(`"typeorm" AS (DELETE FROM ${this.typeormName} WHERE "name" = ${sqlValue(entry.typeormName ?? entry.id)})`);
     }
-    return statements;
+    return this.withLog(parts, { revision: entry.id, event: entry.event, message: entry.message, by: entry.by, executionMs: entry.executionMs ?? null });
   }
 
-  private logInsertSql(entry: LogEntry): string {
-    const values = [entry.revision, entry.event, entry.message, entry.by, entry.executionMs].map(sqlValue);
-    return `INSERT INTO ${this.logName} ("revision", "event", "message", "by", "execution_ms") VALUES (${values.join(', ')})`;
+  private withLog(ctes: readonly string[], log: LogEntry): string {
+    const values = [log.revision, log.event, log.message, log.by, log.executionMs].map(sqlValue);
+    return `WITH ${ctes.join(', ')} INSERT INTO ${this.logName} ("revision", "event", "message", "by", "execution_ms") VALUES (${values.join(', ')})${RETURNING_PID}`;
   }
 
-  async run(runner: QueryRunner, statements: readonly string[]): Promise<void> {
-    for (const sql of statements) await runner.query(sql);
+  /** A record statement as a script shows it (`--sql`): without the pid the runtime reads back. */
+  static forScript(statement: string): string {
+    return statement.endsWith(RETURNING_PID) ? statement.slice(0, -RETURNING_PID.length) : statement;
+  }
+
+  /** Runs a record statement; returns the backend pid it ran on. */
+  async record(runner: QueryRunner, statement: string): Promise<number> {
+    const rows: { pid: number }[] = await runner.query(statement);
+    return Number(rows[0]?.pid);
   }
 }
 

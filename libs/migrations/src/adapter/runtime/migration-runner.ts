@@ -4,6 +4,7 @@ import type { Direction } from '../../core/revision';
 import type { MigrationFile } from '../files/migration-file';
 import { captureSql, checksumOf, type CapturedStatement } from '../sql-capture';
 import { typeormTimestamp, type Ledger, type LedgerEntry } from './ledger';
+import { PooledSessionError } from './advisory-lock';
 import { MigrationFailedError } from './migration-failed.error';
 
 export interface StepResult {
@@ -33,6 +34,8 @@ export class MigrationRunner {
     private readonly dataSource: DataSource,
     private readonly ledger: Ledger,
     private readonly targets: LedgerTargets,
+    /** Checks the backend pid the ledger write ran on (inside the migration's transaction): throws when a pooler moved the session. */
+    private readonly checkBackend: (pid: number) => Promise<void> = async () => undefined,
   ) {}
 
   /** The checksum of what a migration runs, remembered in the metadata index while its file is unchanged. */
@@ -66,8 +69,8 @@ export class MigrationRunner {
     };
   }
 
-  /** Statements that record a step in the ledger (and its log, and TypeORM's table). */
-  recordSql(file: MigrationFile, direction: Direction, kind: 'run' | 'stamp', checksum: string | null, ms: number | null): string[] {
+  /** The statement that records a step in the ledger (and its log, and TypeORM's table). */
+  recordSql(file: MigrationFile, direction: Direction, kind: 'run' | 'stamp', checksum: string | null, ms: number | null): string {
     if (direction === 'up') return this.ledger.insertSql(this.entry(file, kind === 'run' ? 'applied' : 'stamped', checksum, ms), this.targets.mirror);
     return this.ledger.removeSql(
       { id: file.revision.id, message: file.revision.message, typeormName: file.typeormName, by: APPLIED_BY, event: kind === 'run' ? 'reverted' : 'unstamped', executionMs: ms },
@@ -86,10 +89,11 @@ export class MigrationRunner {
     try {
       await prepare?.();
       await instance[direction](runner);
-      await this.ledger.run(runner, this.recordSql(file, direction, 'run', checksum, Math.round(performance.now() - started)));
+      await this.checkBackend(await this.ledger.record(runner, this.recordSql(file, direction, 'run', checksum, Math.round(performance.now() - started))));
       if (ownTransaction) await runner.commitTransaction();
     } catch (error) {
       if (ownTransaction && runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if (error instanceof PooledSessionError) throw error;
       throw new MigrationFailedError(file.revision.id, direction, error, transactional, !ownTransaction && transactional);
     }
     return { revision: file.revision.id, direction, ms: Math.round(performance.now() - started) };

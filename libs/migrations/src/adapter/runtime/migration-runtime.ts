@@ -84,7 +84,9 @@ export class MigrationRuntime {
     try {
       const present = await this.ledger.tables(session.runner);
       const state = await this.readState(session, present);
-      const runner = new MigrationRunner(dataSource, this.ledger, { mirror: this.ledger.mirrors(present.typeorm), typeormTableExists: present.typeorm });
+      const runner = new MigrationRunner(dataSource, this.ledger, { mirror: this.ledger.mirrors(present.typeorm), typeormTableExists: present.typeorm }, (pid) =>
+        session.checkBackend(pid),
+      );
       const execution = new PlanExecution(session.runner, () => session.verifyLock(), this.ledger, runner, files, present);
       return await work({ state, files, session, run: (steps, options) => execution.run(steps, options), validate: (steps, options) => execution.validate(steps, options) });
     } finally {
@@ -117,7 +119,7 @@ export class MigrationRuntime {
           transactional: new file.migrationClass().transaction !== false,
           statements: [
             ...captured.map((statement) => inlineParams(statement.sql, statement.params ?? [])),
-            ...runner.recordSql(file, step.direction, 'run', checksum, null),
+            Ledger.forScript(runner.recordSql(file, step.direction, 'run', checksum, null)),
           ],
         });
       }

@@ -52,6 +52,11 @@ export class MigrationSession {
     await this.lock?.verify();
   }
 
+  /** Throws when a statement of the run ran on another backend than the one holding the lock. */
+  async checkBackend(pid: number): Promise<void> {
+    await this.lock?.checkPid(pid);
+  }
+
   async close(): Promise<void> {
     try {
       await this.lock?.release().catch(() => undefined);

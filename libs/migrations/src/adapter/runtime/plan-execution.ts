@@ -71,8 +71,8 @@ export class PlanExecution {
         const file = this.files.get(step.revision.id);
         const event = { index: index + 1, total: steps.length, revision: step.revision.id, message: step.revision.message, direction: step.direction };
         options.onStep?.({ ...event, phase: 'start' });
-        // Outside a transaction, a pooler could have moved the session since the last step.
-        if (!single) await this.verifyLock();
+        // A migration outside a transaction is not covered by the check its ledger write makes: check first.
+        if (!single && new file.migrationClass().transaction === false) await this.verifyLock();
         // Within one transaction there is one commit: nothing to defer.
         if (!single) await flush.beforeStep(index === steps.length - 1);
         const current = prepare;
@@ -102,10 +102,10 @@ export class PlanExecution {
       await this.ensureLedger();
       for (const step of steps) {
         const id = step.revision.id;
-        const statements = this.files.has(id)
+        const statement = this.files.has(id)
           ? this.migrations.recordSql(this.files.get(id), step.direction, 'stamp', checksums.get(id) ?? null, null)
           : this.ledger.removeSql({ id, message: '', by: APPLIED_BY, event: 'unstamped' }, this.present.typeorm);
-        await this.ledger.run(this.runner, statements);
+        await this.ledger.record(this.runner, statement);
       }
       await this.runner.commitTransaction();
     } catch (error) {
