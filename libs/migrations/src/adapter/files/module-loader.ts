@@ -68,9 +68,15 @@ function describeExports(file: string): ExportDescriptor[] {
  * otherwise keep every migration of a long run alive (measured: +50 MiB at 5000 migrations).
  */
 function forget(file: string): void {
+  const loaded = require.cache[file];
   delete require.cache[file];
-  const index = module.children.findIndex((child) => child.id === file);
-  if (index >= 0) module.children.splice(index, 1);
+  // The module that required it: this one, or — when this code runs from the fast-start bundle, whose inner
+  // modules are plain objects — the bundle's own require's module.
+  for (const parent of [(loaded as { parent?: NodeModule } | undefined)?.parent, module]) {
+    const children = parent?.children;
+    const index = children ? children.findIndex((child) => child.id === file) : -1;
+    if (index >= 0) children!.splice(index, 1);
+  }
 }
 
 /** The class behind a descriptor, required on first use and checked against what the index said. */
