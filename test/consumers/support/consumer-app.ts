@@ -116,6 +116,8 @@ export interface ConsumerApp {
   readonly stackDir: string;
   /** Compiles with the app's own tsconfig and the stack's TypeScript; throws with the compiler's output. */
   build(): Promise<void>;
+  /** `nest-migrations bundle` on the compiled entry, as an app's build script would run it. */
+  bundle(): Promise<CommandResult>;
   /** `node dist/src/main.js db ...args` in the app's folder. */
   db(args: string[], env?: Record<string, string>): Promise<CommandResult>;
   /** Replaces `marker` in a source file of the app. */
@@ -167,6 +169,7 @@ export function createConsumerApp(stackDir: string, name: string, kind: ModuleKi
         throw new Error(`tsc failed in ${dir}:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
       }
     },
+    bundle: () => node(dir, [join(stackDir, 'node_modules', '.bin', 'nest-migrations'), 'bundle', '--entry', join('dist', 'src', 'main.js')]),
     db: (args, env = {}) => node(dir, [join('dist', 'src', 'main.js'), 'db', ...args], env),
     edit(file, marker, replacement) {
       const path = join(dir, file);

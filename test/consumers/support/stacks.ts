@@ -10,6 +10,8 @@ export interface Stack {
 }
 
 const common = {
+  // For `nest-migrations bundle` (a fast CLI start), a build-time dev dependency of the app.
+  esbuild: '0.25.12',
   pg: '8.23.1',
   'reflect-metadata': '0.2.2',
   rxjs: '7.8.2',

@@ -21,6 +21,12 @@ function exitOf(result: CommandResult): { code: number | null; output: string } 
   return { code: result.code, output: `${result.stdout}\n${result.stderr}` };
 }
 
+/** What an app's production build runs: tsc, then `nest-migrations bundle`. */
+async function buildForProduction(app: ConsumerApp): Promise<void> {
+  await app.build();
+  expect(exitOf(await app.bundle())).toMatchObject({ code: 0 });
+}
+
 export function describeConsumerWorkflow(row: ConsumerRow): void {
   describe(`${row.name}: ${STACKS[row.stack].description} (${row.kind})`, () => {
     let app: ConsumerApp;
@@ -57,6 +63,12 @@ export function describeConsumerWorkflow(row: ConsumerRow): void {
     });
 
     it('applies it; `db current --json` parses although the app logs every query', async () => {
+      // The production build: `nest-migrations bundle` after tsc (a fast CLI start for CommonJS apps).
+      const bundled = await app.bundle();
+      expect(exitOf(bundled)).toMatchObject({ code: 0 });
+      if (row.kind === 'esm') expect(bundled.stderr).toContain('is an ES module: fast start serves CommonJS apps only');
+      const verbose = await app.db(['current', '--verbose'], env);
+      expect(verbose.stderr.includes('fast start: ')).toBe(row.kind !== 'esm');
       const migrate = await app.db(['migrate'], env);
       expect(exitOf(migrate)).toMatchObject({ code: 0 });
       const result = await app.db(['current', '--json'], env);
@@ -71,14 +83,14 @@ export function describeConsumerWorkflow(row: ConsumerRow): void {
 
     it('generates and applies a second migration after an entity change', async () => {
       app.edit(join('src', 'products', 'product.entity.ts'), '// @@extra-columns@@', "@Column({ type: 'varchar', length: 64, nullable: true })\n  sku!: string | null;");
-      await app.build();
+      await buildForProduction(app);
       expect(exitOf(await app.db(['check'], env))).toMatchObject({ code: 1 });
       expect(exitOf(await app.db(['migrate', '-m', 'add product sku'], env))).toMatchObject({ code: 0 });
       expect(migrationFiles()).toHaveLength(2);
       // Two files written in the same minute sort by their random ids: find the new one by its slug.
       const added = migrationFiles().find((name) => name.endsWith('_add_product_sku.ts')) as string;
       expect(app.read(join('migrations', added))).toContain('ADD "sku" character varying(64)');
-      await app.build();
+      await buildForProduction(app);
       expect(exitOf(await app.db(['migrate'], env))).toMatchObject({ code: 0 });
       expect(exitOf(await app.db(['check'], env))).toMatchObject({ code: 0 });
       expect(await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'products' AND column_name = 'sku'`)).toHaveLength(1);

@@ -65,7 +65,7 @@ export async function buildCliBundle(entry: string, log: (line: string) => void 
       legalComments: 'none',
       logLevel: 'error',
       external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
-      plugins: [importMetaPlugin, typeormDriverPlugin],
+      plugins: [optionalPackagesPlugin, importMetaPlugin, typeormDriverPlugin],
       metafile: true,
     });
     renameSync(temporary, join(dir, BUNDLE));
@@ -159,6 +159,41 @@ function isEsModule(file: string): boolean {
   for (let dir = dirname(file); ; dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type === 'module';
+    if (dirname(dir) === dir) return false;
+  }
+}
+
+type OnResolve = (options: { filter: RegExp }, callback: (args: { path: string; resolveDir: string }) => { path: string; external: boolean } | undefined) => void;
+
+/**
+ * Packages that are not installed stay external: libraries require their optional peers inside a `try` or only
+ * when used (terminus' MikroORM indicator, TypeORM's other drivers). Loading one at run time fails there, as it
+ * would without the bundle.
+ */
+const optionalPackagesPlugin = {
+  name: 'missing-packages-external',
+  setup(build: { onResolve: OnResolve }): void {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (BUILTINS.has(args.path) || args.path.startsWith('node:')) return undefined;
+      try {
+        createRequire(join(args.resolveDir, 'noop.js')).resolve(packageName(args.path) + '/package.json');
+        return undefined;
+      } catch {
+        return isInstalled(args.path, args.resolveDir) ? undefined : { path: args.path, external: true };
+      }
+    });
+  },
+};
+
+function packageName(request: string): string {
+  const parts = request.split('/');
+  return request.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** Whether a package folder exists on the resolution path (its package.json may be hidden by `exports`). */
+function isInstalled(request: string, from: string): boolean {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'node_modules', packageName(request)))) return true;
     if (dirname(dir) === dir) return false;
   }
 }
