@@ -19,7 +19,7 @@ describe('concurrent db migrate', () => {
 
   it('six processes started at once apply each migration exactly once and all exit 0', async () => {
     const env = { DATABASE_URL: db.url, MIGRATIONS_COMPILED_DIR: chain.dir };
-    const results = await runCliConcurrently(6, ['db', 'migrate'], { env, timeoutMs: 120_000 });
+    const results = await runCliConcurrently(6, ['db', 'migrate'], { env });
 
     for (const result of results) {
       // A run that waits for the lock longer than a second says so on stderr; nothing else may be there.

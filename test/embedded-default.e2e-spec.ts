@@ -23,5 +23,5 @@ describe('embedded default database', () => {
     const after = JSON.parse((await runCli(['db', 'current', '--json'], { env })).stdout);
     expect(after.current.map((c: { id: string }) => c.id)).toEqual([ids[ids.length - 3]]);
     expect((await runCli(['db', 'migrate'], { env })).code).toBe(0);
-  }, 120_000);
+  });
 });

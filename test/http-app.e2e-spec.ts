@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { HANG_GUARD_MS } from './support/hang-guard';
 import { createServer } from 'node:net';
 import { cliEntry, cliEnv, REPO_ROOT, runCli } from './support/cli';
 import { escapeIdentifier } from 'pg';
@@ -81,7 +82,7 @@ async function freePort(first = 0, last = first): Promise<number> {
   throw new Error(`no free port in ${first}-${last}`);
 }
 
-async function waitForHttp(url: string, timeoutMs = 20_000): Promise<void> {
+async function waitForHttp(url: string, timeoutMs = HANG_GUARD_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

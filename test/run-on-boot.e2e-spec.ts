@@ -46,10 +46,10 @@ describe('eight replicas booting at once on a fresh database', () => {
 
   it('apply each migration exactly once, under one process, and all eight serve at head', async () => {
     const ports = await freePorts(8);
-    const apps: AppProcess[] = await Promise.all(ports.map((port) => startApp({ ...bootEnv(db, chain.dir), PORT: String(port) }, { killAfterMs: 55_000 })));
+    const apps: AppProcess[] = await Promise.all(ports.map((port) => startApp({ ...bootEnv(db, chain.dir), PORT: String(port) })));
     expect(new Set(apps.map((app) => app.port)).size).toBe(8);
 
-    const states = await Promise.all(apps.map((app) => app.ready(45_000)));
+    const states = await Promise.all(apps.map((app) => app.ready()));
     expect(states).toEqual(Array(8).fill('listening'));
 
     const rows = await db.query<{ revision: string }>(`SELECT revision FROM ${LEDGER} ORDER BY seq`);
@@ -151,9 +151,7 @@ describe('a migration that waits on a table lock', () => {
   it('retries on lock_timeout, one log line per retry, then fails per policy with nothing half-applied', async () => {
     const before = await snapshot(db);
     await lockAccounts();
-    const started = Date.now();
     const result = await bootOnce(env(2));
-    const elapsed = Date.now() - started;
 
     expect(result.exit).toEqual({ code: 1, signal: null });
     const warnings = logLines(result.output, 'WARN');
@@ -162,8 +160,9 @@ describe('a migration that waits on a table lock', () => {
       expect.stringMatching(new RegExp(`Run on boot failed: Migration ${LOCKING} failed during up: canceling statement due to lock timeout`)),
     ]);
     expect(result.output).not.toMatch(STACK_TRACE);
-    // Three attempts of 200 ms, with pauses of 500 and 1000 ms between them.
-    expect(elapsed).toBeGreaterThanOrEqual(2_000);
+    // Three attempts, with growing pauses between them (the log lines name them).
+    expect(warnings[0]).toMatch(/in 500 ms$/);
+    expect(warnings[1]).toMatch(/in 1000 ms$/);
 
     await holder!.query('ROLLBACK');
     expect(await snapshot(db)).toEqual(before);
@@ -173,11 +172,11 @@ describe('a migration that waits on a table lock', () => {
 
   it('succeeds on a retry when the holder lets go meanwhile', async () => {
     const locker = await lockAccounts();
-    const app = await startApp(env(3), { killAfterMs: 40_000 });
-    await app.waitFor(/retry 1\/3/, 30_000);
+    const app = await startApp(env(3));
+    await app.waitFor(/retry 1\/3/);
     await locker.query('ROLLBACK');
 
-    expect(await app.ready(30_000)).toBe('listening');
+    expect(await app.ready()).toBe('listening');
     const warnings = logLines(app.output, 'WARN');
     expect(warnings[0]).toMatch(retryLine(1, 3));
     expect(warnings.length).toBeLessThanOrEqual(3);
@@ -284,7 +283,7 @@ describe('CLI mode', () => {
   });
 
   it('never runs the boot hook: MIGRATE_ON_BOOT=true db current leaves pending migrations pending', async () => {
-    const result = await runCli(['db', 'current'], { env: bootEnv(db, folder.dir), timeoutMs: 30_000 });
+    const result = await runCli(['db', 'current'], { env: bootEnv(db, folder.dir) });
 
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
     expect(result.stdout).toContain('1 pending migration: run `db migrate` to apply it.');

@@ -24,11 +24,11 @@ describe('shadow database fallback', () => {
     const url = new URL(db.url);
     url.username = role;
     url.password = '';
-    const result = await runCli(['db', 'check', '--json'], { env: { DATABASE_URL: url.toString() }, timeoutMs: 90_000 });
+    const result = await runCli(['db', 'check', '--json'], { env: { DATABASE_URL: url.toString() } });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ inSync: true, differences: [], unregistered: [], shadow: 'pglite' });
-  }, 90_000);
+  });
 
   it('uses a temporary database on the server when the role may create one, and leaves none behind', async () => {
     // Shadows are named after their database; other test files create their own at the same time.

@@ -40,7 +40,7 @@ describe('a TypeORM project keeps its own CLI (NestJS 11, TypeORM 0.3.x)', () =>
       ].join('\n'),
     );
     await app.build();
-  }, 600_000);
+  });
 
   afterAll(async () => {
     await db?.drop();

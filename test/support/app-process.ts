@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { cliEntry, cliEnv, REPO_ROOT } from './cli';
+import { HANG_GUARD_MS } from './hang-guard';
 
 export interface AppExit {
   code: number | null;
@@ -76,7 +77,7 @@ export async function startApp(env: Record<string, string | undefined>, options:
     changed();
   });
   let exit: AppExit | undefined;
-  const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 45_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? HANG_GUARD_MS);
   const exited = new Promise<AppExit>((resolve) => {
     child.on('close', (code, signal) => {
       clearTimeout(killer);
@@ -128,13 +129,13 @@ export async function startApp(env: Record<string, string | undefined>, options:
       return stdout + stderr;
     },
     exited,
-    ready: (timeoutMs = 30_000) =>
+    ready: (timeoutMs = HANG_GUARD_MS) =>
       until<'listening' | 'exited'>(
         () => (/Listening on port \d+/.test(stdout) ? 'listening' : exit ? 'exited' : undefined),
         timeoutMs,
         'neither listened nor exited',
       ),
-    waitFor: (pattern, timeoutMs = 30_000) =>
+    waitFor: (pattern, timeoutMs = HANG_GUARD_MS) =>
       until<true>(
         () => {
           if (pattern.test(stdout + stderr)) return true;
@@ -179,7 +180,7 @@ export interface BootResult {
 }
 
 /** Boots the app once: when it serves, probes /health and stops it; when it exits, reports how. */
-export async function bootOnce(env: Record<string, string | undefined>, timeoutMs = 30_000): Promise<BootResult> {
+export async function bootOnce(env: Record<string, string | undefined>, timeoutMs = HANG_GUARD_MS): Promise<BootResult> {
   const app = await startApp(env, { killAfterMs: timeoutMs + 5_000 });
   try {
     const state = await app.ready(timeoutMs);

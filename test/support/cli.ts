@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { HANG_GUARD_MS } from './hang-guard';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -37,7 +38,7 @@ export interface RunCliOptions {
   env?: Record<string, string | undefined>;
   /** Working directory; default: the repository root. */
   cwd?: string;
-  /** Kill the process (SIGKILL) after this long; default 60 s. */
+  /** Kill the process (SIGKILL) after this long: a guard against hanging (default HANG_GUARD_MS). */
   timeoutMs?: number;
   /** Written to the child's stdin, which is then closed (it is always closed). */
   input?: string;
@@ -85,7 +86,7 @@ export function runCli(args: readonly string[], opts: RunCliOptions = {}): Promi
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, opts.timeoutMs ?? 60_000);
+    }, opts.timeoutMs ?? HANG_GUARD_MS);
     child.on('error', (err) => {
       clearTimeout(timer);
       reject(err);

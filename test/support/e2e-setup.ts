@@ -1,5 +1,7 @@
 /**
- * setupFilesAfterEnv of the "e2e" project. testTimeout is a global-only Jest
- * option, so the e2e timeout is set here, per test file.
+ * setupFilesAfterEnv of the "e2e" and "consumers" projects. testTimeout is a global-only Jest option, so it is
+ * set here, per test file: a guard against a hung test, not a bound on speed (test/support/hang-guard.ts).
  */
-jest.setTimeout(60_000);
+import { HANG_GUARD_MS } from './hang-guard';
+
+jest.setTimeout(2 * HANG_GUARD_MS);

@@ -44,7 +44,7 @@ export function describeConsumerWorkflow(row: ConsumerRow): void {
       env = { DATABASE_URL: db.url };
       app = createConsumerApp(await installStack(row.stack), row.name, row.kind);
       await app.build();
-    }, 600_000);
+    });
 
     afterAll(async () => {
       await db?.drop();
