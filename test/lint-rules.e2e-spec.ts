@@ -34,7 +34,7 @@ describe('size-aware lint: one CREATE INDEX on an empty, a medium and a large ta
   let empty: TestDatabase;
   let medium: TestDatabase;
   let large: TestDatabase;
-  const lint = (db: TestDatabase, ...args: string[]) => cliFor(db, { MIGRATIONS_COMPILED_DIR: folder.dir }('db', 'lint', ...args);
+  const lint = (db: TestDatabase, ...args: string[]) => cliFor(db, { MIGRATIONS_COMPILED_DIR: folder.dir })('db', 'lint', ...args);
 
   beforeAll(async () => {
     folder = composeMigrations('lint-size');
@@ -109,7 +109,7 @@ describe('size-aware lint: one CREATE INDEX on an empty, a medium and a large ta
 describe('accepting findings: statement markers and revision metadata', () => {
   let folder: MigrationFolder;
   let db: TestDatabase;
-  const lint = (...args: string[]) => cliFor(db, { MIGRATIONS_COMPILED_DIR: folder.dir }('db', 'lint', ...args);
+  const lint = (...args: string[]) => cliFor(db, { MIGRATIONS_COMPILED_DIR: folder.dir })('db', 'lint', ...args);
 
   beforeAll(async () => {
     folder = composeMigrations('lint-accept');

@@ -31,7 +31,7 @@ describe('db lint from the CLI', () => {
   beforeAll(async () => {
     db = await createTestDatabase('lint_cli');
     folder = composeMigrations('boot-lint');
-    const cli = cliFor(db, { MIGRATIONS_COMPILED_DIR: folder.dir };
+    const cli = cliFor(db, { MIGRATIONS_COMPILED_DIR: folder.dir });
     lint = (...args) => cli('db', 'lint', ...args);
   });
   afterAll(async () => {
