@@ -1,12 +1,12 @@
 // Public API of the migrations module. Everything not exported here is internal.
 export { MigrationsModule } from './migrations.module';
-export { MigrationsService, type UpgradeOptions, type RollbackOptions } from './nest/migrations.service';
+export { MigrationsService, type UpgradeOptions, type RollbackOptions, type HistoryFilter } from './nest/migrations.service';
 export type { MigrationsModuleOptions } from './nest/migrations-options';
 export { InvalidMigrationsOptionsError } from './nest/options-validation';
 export { MigrationEntity, EntityRegistry, type MigrationEntityOptions } from './nest/entity-registry';
-export { createDatabaseOptions, InvalidDatabaseUrlError, type DatabaseOptionsInput } from './nest/database-options';
+export { createDatabaseOptions, InvalidDatabaseUrlError, NoDatabaseConfiguredError, type DatabaseOptionsInput } from './nest/database-options';
 export { isCliMode } from './nest/run-mode';
-export type { StatusReport, HistoryEntry, RunReport, StampReport, StepEvent, RevisionSummary } from './core/reports';
+export type { StatusReport, HistoryEntry, AuditEvent, RunReport, StampReport, StepEvent, RevisionSummary } from './core/reports';
 export { runApp, runCli, runCommand, type RunAppOptions } from './cli/run-app';
 export type { RevisionInfo } from './adapter/files/migration-file';
 export * from './core/errors';

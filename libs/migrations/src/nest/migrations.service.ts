@@ -2,13 +2,13 @@ import { relative } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { LockWait } from '../adapter/runtime/advisory-lock';
-import type { LoggedEvent } from '../adapter/runtime/ledger';
 import { MigrationRuntime, type ExclusiveRun } from '../adapter/runtime/migration-runtime';
 import type { LockRetry } from '../adapter/runtime/session-settings';
 import type { MigrationFiles } from '../adapter/files/migration-files';
 import type { LedgerState } from '../core/ledger-state';
-import type { HistoryEntry, RunReport, SqlPlan, StampReport, StatusReport, StepEvent } from '../core/reports';
+import type { AuditEvent, HistoryEntry, RunReport, SqlPlan, StampReport, StatusReport, StepEvent } from '../core/reports';
 import type { Step } from '../core/revision';
+import { revisionRange } from '../core/revision-range';
 import { MigrationConnection } from './migration-connection';
 import { MigrationPolicyService, type Entrance, type PolicyRequest } from './migration-policy.service';
 
@@ -46,6 +46,14 @@ export interface UpgradeOptions extends RunCallbacks {
   timeouts?: SessionTimeouts;
   /** Overrides the entrance's retries of a migration that hit `lock_timeout`. */
   lockRetries?: number;
+}
+
+/** Which part of the history to show. */
+export interface HistoryFilter {
+  /** `A:B`: B and its ancestors down to A; either end may be left out. */
+  range?: string;
+  /** The newest N. */
+  limit?: number;
 }
 
 export interface RollbackOptions extends RunCallbacks {
@@ -91,6 +99,11 @@ export class MigrationsService {
     return `${this.connection.describe()} (schema ${this.connection.schema})`;
   }
 
+  /** The database (no password) and the ledger's schema, as fields. */
+  target(): { database: string; schema: string } {
+    return { database: this.connection.describe(), schema: this.connection.schema };
+  }
+
   /** The migration files on disk and their revision graph. */
   files(): MigrationFiles {
     return this.runtime.files();
@@ -117,14 +130,19 @@ export class MigrationsService {
     };
   }
 
-  /** `db history`: every revision, newest first, with when, by whom and how long it ran. */
-  async history(known?: LedgerState): Promise<HistoryEntry[]> {
+  /**
+   * `db history`: every revision, newest first, with when, by whom and how long it ran; `range` (`A:B`, see
+   * {@link revisionRange}) keeps B, its ancestors down to A; `limit` keeps the newest N.
+   */
+  async history(known?: LedgerState, filter: HistoryFilter = {}): Promise<HistoryEntry[]> {
     const state = known ?? (await this.state());
     const files = this.files();
     const { graph } = state;
     const current = new Set(state.current);
     const heads = new Set(graph.heads());
-    return [...graph.all()].reverse().map((rev) => {
+    const inRange = filter.range === undefined ? undefined : revisionRange(graph, filter.range, state.current);
+    const revisions = [...graph.all()].reverse().filter((rev) => !inRange || inRange.has(rev.id));
+    return revisions.slice(0, filter.limit ?? revisions.length).map((rev) => {
       const row = state.row(rev.id);
       const file = files.get(rev.id);
       return {
@@ -148,9 +166,17 @@ export class MigrationsService {
     });
   }
 
-  /** The audit log: every apply, revert and stamp, with who and when (`db history --log`). */
-  log(): Promise<LoggedEvent[]> {
-    return this.runtime.log();
+  /**
+   * The audit log (`db history --log`): every apply, revert and stamp, with who and when, newest first; the
+   * ledger keeps only what is applied now, the log keeps what happened. `range` keeps the events of those revisions.
+   */
+  async log(filter: HistoryFilter = {}): Promise<AuditEvent[]> {
+    const events = (await this.runtime.log())
+      .reverse()
+      .map(({ seq, at, event, revision, message, by, executionMs }) => ({ seq, at: at.toISOString(), event, revision, message, by, durationMs: executionMs }));
+    const inRange = filter.range === undefined ? undefined : revisionRange(this.files().graph, filter.range, (await this.state()).current);
+    const kept = inRange ? events.filter((event) => inRange.has(event.revision)) : events;
+    return kept.slice(0, filter.limit ?? kept.length);
   }
 
   /** `db heads`. */

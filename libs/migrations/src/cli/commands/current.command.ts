@@ -13,13 +13,12 @@ export class CurrentCommand extends JsonCommandBase {
     super();
   }
 
-
   async run(_: string[], options: CurrentOptions = {}): Promise<void> {
     const out = new CliOutput();
     const state = await this.migrations.state();
     const status = await this.migrations.status(state);
     const edited = await this.migrations.edited(state);
-    if (options.json) return out.json({ ...status, edited });
+    if (out.jsonMode) return out.json({ ...status, edited });
     out.line(out.dim(`Database: ${status.database}`));
     if (!status.current.length && !status.unknown.length) out.line('Current revision: base (nothing applied)');
     const heads = new Set(status.heads);

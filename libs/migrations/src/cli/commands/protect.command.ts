@@ -16,6 +16,9 @@ export class ProtectCommand extends DbCommandBase {
 
   async run(_: string[], options: { remove?: boolean } = {}): Promise<void> {
     await this.resets.protect(!options.remove);
-    new CliOutput().line(options.remove ? 'The database is no longer marked as production.' : 'The database is marked as production.');
+    const out = new CliOutput();
+    out.result({ protected: !options.remove }, () =>
+      out.line(options.remove ? 'The database is no longer marked as production.' : 'The database is marked as production.'),
+    );
   }
 }
