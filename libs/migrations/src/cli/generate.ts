@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { displayPath } from '../adapter/files/folder';
 import { UsageError } from '../core/errors';
 import { describeRename, type Rename } from '../core/rename-candidates';
 import { renameFlag, type MigrationGenerator } from '../nest/migration-generator.service';
@@ -24,7 +24,7 @@ export async function generateMigration(
     allowUnregistered: options.allowUnregistered,
     confirm: canPrompt() ? (rename) => confirm(`Is this a rename: ${describeRename(rename)}?`) : undefined,
   });
-  const file = report.file ? relative(process.cwd(), report.file) || report.file : null;
+  const file = report.file ? displayPath(report.file) : null;
   for (const rename of report.unresolvedRenames) {
     out.error(
       out.yellow(

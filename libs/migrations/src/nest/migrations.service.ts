@@ -5,6 +5,7 @@ import type { LockWait } from '../adapter/runtime/advisory-lock';
 import { MigrationRuntime, type ExclusiveRun } from '../adapter/runtime/migration-runtime';
 import type { LockRetry } from '../adapter/runtime/session-settings';
 import type { MigrationFiles } from '../adapter/files/migration-files';
+import { SafetyRefusalError } from '../core/errors';
 import type { LedgerState } from '../core/ledger-state';
 import type { AuditEvent, HistoryEntry, RunReport, SqlPlan, StampReport, StatusReport, StepEvent } from '../core/reports';
 import type { Step } from '../core/revision';
@@ -199,6 +200,7 @@ export class MigrationsService {
   /** `db migrate [--to REV] [--dry-run] [--single-transaction]`: applies what is pending up to the target. */
   async upgrade(options: UpgradeOptions = {}): Promise<RunReport> {
     return this.runtime.exclusive(async (run) => {
+      assertFilesFound(run.files, run.state);
       const steps = run.state.upgrade(options.to ?? 'head');
       const mode = options.mode ?? 'apply';
       const transaction = options.singleTransaction ? 'single' : 'each';
@@ -220,6 +222,7 @@ export class MigrationsService {
   /** `db rollback -s N` / `db rollback --to REV`: reverts newest first. */
   async rollback(options: RollbackOptions = {}): Promise<RunReport> {
     return this.runtime.exclusive(async (run) => {
+      assertFilesFound(run.files, run.state);
       const steps = options.to !== undefined ? run.state.downgrade(options.to) : run.state.rollback(options.steps ?? 1);
       await options.onPlan?.(steps, run.state);
       const settings = options.entrance ? this.policy.settings(options.entrance) : undefined;
@@ -236,6 +239,8 @@ export class MigrationsService {
   /** `db stamp [REV]`: makes the ledger say REV without running any migration; `base` empties it. */
   async stamp(spec = 'head', options: Pick<RunCallbacks, 'onLockWait'> = {}): Promise<StampReport> {
     return this.runtime.exclusive(async (run) => {
+      // `base` empties the ledger on purpose; any other target would unmark every row because no file was found.
+      if (spec !== 'base') assertFilesFound(run.files, run.state);
       const plan = run.state.stamp(spec);
       const { graph } = run.state;
       const unknownStep = (id: string): Step => ({ direction: 'down', revision: { id, parents: [], message: '' } });
@@ -277,4 +282,17 @@ export class MigrationsService {
   exclusive<T>(work: (run: ExclusiveRun) => Promise<T>, onLockWait?: (wait: LockWait) => void): Promise<T> {
     return this.runtime.exclusive(work, onLockWait);
   }
+}
+
+/**
+ * The ledger has rows and no migration file was found at all: a wrong folder or a build that left the
+ * migrations out, not "newer code" (that knows some of them). Refused before anything runs, naming the folder.
+ */
+function assertFilesFound(files: MigrationFiles, state: LedgerState): void {
+  const reason = files.emptyReason();
+  if (!reason || !state.rows.length) return;
+  throw new SafetyRefusalError(
+    `No migration files were found (${reason}), but the database has ${state.rows.length} applied revision(s)`,
+    'Check migrationsDir / compiledMigrationsDir (MIGRATIONS_DIR, MIGRATIONS_COMPILED_DIR in the example app) and that the build compiles the migrations; `db stamp base` empties the ledger if they are really gone.',
+  );
 }

@@ -245,3 +245,9 @@ function canRequireTypeScript(): boolean {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return '.ts' in require.extensions || process.env.JEST_WORKER_ID !== undefined;
 }
+
+/** A path as people read it: relative to the working directory when inside it, else absolute. */
+export function displayPath(path: string, cwd = process.cwd()): string {
+  const below = relative(cwd, path);
+  return below && !below.startsWith('..') && !isAbsolute(below) ? below : path;
+}

@@ -31,10 +31,13 @@ export class CurrentCommand extends JsonCommandBase {
     for (const id of edited) {
       out.line(out.red(`${id}  (edited: its SQL changed since it was applied; put changes in a new migration)`));
     }
-    if (status.unknown.length) {
+    const empty = this.migrations.files().emptyReason();
+    if (status.unknown.length && empty) {
+      out.line(out.yellow(`No migration files were found (${empty}): check migrationsDir and that the build compiles the migrations.`));
+    } else if (status.unknown.length) {
       out.line(out.yellow(`Can't locate revision identified by '${status.unknown[0]}': deploy the code that has it, or \`db stamp <revision>\`.`));
     } else if (status.atHead) {
-      out.line(out.green(status.total ? 'Database is up to date.' : 'No migrations yet.'));
+      out.line(out.green(status.total ? 'Database is up to date.' : `No migrations yet: ${this.migrations.files().emptyReason()}.`));
     } else {
       const n = status.pending.length;
       out.line(out.yellow(`${n} pending migration${n === 1 ? '' : 's'}: run \`db migrate\` to apply ${n === 1 ? 'it' : 'them'}.`));

@@ -13,7 +13,7 @@ export class HeadsCommand extends JsonCommandBase {
     const out = new CliOutput();
     const heads = this.migrations.heads();
     if (out.jsonMode) return out.json(heads);
-    if (!heads.length) return out.line('No migrations yet.');
+    if (!heads.length) return out.line(`No migrations yet: ${this.migrations.files().emptyReason()}.`);
     out.table(heads.map((head) => [out.bold(head.id), '(head)', head.message]));
     if (heads.length > 1) out.line(out.yellow(`${heads.length} heads: merge them with \`db merge ${heads.map((h) => h.id).join(' ')}\`.`));
   }

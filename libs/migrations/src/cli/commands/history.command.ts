@@ -43,7 +43,7 @@ export class HistoryCommand extends JsonCommandBase {
     const entries = await this.migrations.history(undefined, filter);
     out.result(entries, () => {
       if (!entries.length) {
-        return out.line(options.range === undefined ? 'No migrations yet: create one with `db migrate -m "message"`.' : `No revisions in the range ${options.range}.`);
+        return out.line(options.range === undefined ? `No migrations yet (${this.migrations.files().emptyReason()}): create one with \`db migrate -m "message"\`.` : `No revisions in the range ${options.range}.`);
       }
       out.table(entries.map((entry) => row(out, entry, cliRun().verbose)));
       const applied = entries.filter((entry) => entry.applied).length;

@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { displayPath } from '../../adapter/files/folder';
 import { Option, SubCommand } from 'nest-commander';
 import { MigrationGenerator } from '../../nest/migration-generator.service';
 import { DbCommandBase } from '../db-command.base';
@@ -24,7 +24,7 @@ export class MergeCommand extends DbCommandBase {
   async run(revisions: string[], options: { message?: string } = {}): Promise<void> {
     const out = new CliOutput();
     const merged = await this.generator.merge(options.message, revisions);
-    const file = relative(process.cwd(), merged.file) || merged.file;
+    const file = displayPath(merged.file);
     out.result({ id: merged.id, parents: merged.parents, file }, () => {
       out.line(out.green(`Generated merge revision ${merged.id} of ${merged.parents.join(', ')}: ${file}`));
       out.line(nextStep(this.generator.buildStep(), this.generator.migrationsDir));

@@ -116,7 +116,8 @@ export class MigrateCommand extends DbCommandBase {
     const { result, at } = await runResult(this.migrations, report, !!options.dryRun);
     out.result(result, () => {
       const n = plural(report.steps.length, 'migration');
-      if (!report.steps.length) return out.line(`Nothing to apply: the database is at ${at}.`);
+      const empty = this.migrations.files().emptyReason();
+      if (!report.steps.length) return out.line(empty ? `Nothing to apply: there are no migrations (${empty}).` : `Nothing to apply: the database is at ${at}.`);
       if (options.dryRun) {
         return out.line(out.green(`Dry run: ${n} ran and ${report.steps.length === 1 ? 'was' : 'were'} rolled back in ${report.totalMs} ms; the database is unchanged, at ${at}.`));
       }

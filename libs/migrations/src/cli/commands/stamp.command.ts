@@ -25,7 +25,7 @@ export class StampCommand extends DbCommandBase {
     const status = await this.migrations.status();
     const result: StampResult = { ...this.migrations.target(), revision: spec, ...report, current: status.current.map((rev) => rev.id), atHead: status.atHead };
     out.result(result, () => {
-      if (!status.total) return out.line(out.green('Stamped base: there are no migrations yet; the ledger is ready. No migration was run.'));
+      if (!status.total) return out.line(out.green(`Stamped base: there are no migrations yet (${this.migrations.files().emptyReason()}); the ledger is ready. No migration was run.`));
       const changes = [report.added.length && `${report.added.length} marked applied`, report.removed.length && `${report.removed.length} unmarked`].filter(Boolean).join(', ');
       out.line(out.green(`Stamped ${describePosition(status)}${changes ? `: ${changes}` : ': nothing to change'}. No migration was run.`));
     });
