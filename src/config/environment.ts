@@ -37,6 +37,7 @@ export const ENVIRONMENT = v.object({
   DATABASE_EMBEDDED: v.optional(flag('false')),
   PGLITE_DATA_DIR: text('.data/pglite'),
   PORT: count(3000, 'a port number'),
+  HEALTH_DETAILS: flag('false'),
   MIGRATIONS_DIR: text('migrations'),
   MIGRATIONS_COMPILED_DIR: text(),
   MIGRATIONS_DATABASE_URL: text(),
