@@ -67,8 +67,8 @@ function seconds(ms: number): string {
 }
 
 /** The label, cut to fit the terminal's width with the timing after it (a wrapped line cannot be rewritten). */
-function fit(label: string, timing: string, columns = 80): string {
-  const room = Math.max(10, columns - timing.length - 3);
+function fit(label: string, timing: string, columns?: number): string {
+  const room = Math.max(10, (columns || 80) - timing.length - 3);
   return `${label.length > room ? `${label.slice(0, room - 1)}…` : label}  ${timing}`;
 }
 
