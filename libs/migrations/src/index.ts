@@ -25,3 +25,15 @@ export type { CheckLevel, Finding } from './core/safety';
 export { Seeder, type MigrationSeeder, type SeederOptions } from './nest/seeder.decorator';
 export { SeedService, SeederFailedError, type SeedEvent } from './nest/seed.service';
 export { ResetService, type ResetOptions, type ResetReport } from './nest/reset.service';
+export {
+  MIGRATION_EVENTS,
+  type MigrationEvent,
+  type MigrationEventListener,
+  type PlanEvent,
+  type StepStartEvent,
+  type StepEndEvent,
+  type RetryEvent,
+  type FailureEvent,
+  type DoneEvent,
+  type RunEntrance,
+} from './nest/migration-events';

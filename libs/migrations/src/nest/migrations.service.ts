@@ -5,12 +5,14 @@ import type { LockWait } from '../adapter/runtime/advisory-lock';
 import { MigrationRuntime, type ExclusiveRun } from '../adapter/runtime/migration-runtime';
 import type { LockRetry } from '../adapter/runtime/session-settings';
 import type { MigrationFiles } from '../adapter/files/migration-files';
-import { SafetyRefusalError } from '../core/errors';
+import { MigrationsError, SafetyRefusalError } from '../core/errors';
 import type { LedgerState } from '../core/ledger-state';
 import type { AuditEvent, HistoryEntry, RunReport, SqlPlan, StampReport, StatusReport, StepEvent } from '../core/reports';
-import type { Step } from '../core/revision';
+import type { Direction, Step } from '../core/revision';
 import { revisionRange } from '../core/revision-range';
 import { MigrationConnection } from './migration-connection';
+import { MigrationEventBus } from './migration-event-bus.service';
+import type { MigrationEvent, MigrationEventListener, RunEntrance } from './migration-events';
 import { MigrationPolicyService, type Entrance, type PolicyRequest } from './migration-policy.service';
 
 /** Session settings for the migrations' statements. */
@@ -78,7 +80,17 @@ export class MigrationsService {
     private readonly runtime: MigrationRuntime,
     private readonly connection: MigrationConnection,
     private readonly policy: MigrationPolicyService,
+    private readonly events: MigrationEventBus,
   ) {}
+
+  /**
+   * Calls `listener` for each run event of that type (`plan`, `step.start`, `step.end`, `retry`, `failure`,
+   * `done`; `*` for all), from every entrance: the CLI, the boot hook, code. Returns a function that removes it.
+   * Apps with `@nestjs/event-emitter` also receive them as `migrations.<type>` (`@OnEvent('migrations.step.end')`).
+   */
+  on<T extends MigrationEvent['type']>(type: T | '*', listener: MigrationEventListener<T>): () => void {
+    return this.events.on(type, listener);
+  }
 
   /** The app's TypeORM data source. */
   get dataSource(): DataSource {
@@ -199,12 +211,14 @@ export class MigrationsService {
 
   /** `db migrate [--to REV] [--dry-run] [--single-transaction]`: applies what is pending up to the target. */
   async upgrade(options: UpgradeOptions = {}): Promise<RunReport> {
-    return this.runtime.exclusive(async (run) => {
+    const mode = options.mode ?? 'apply';
+    const observer = this.observe(options.policy?.entrance ?? 'api', mode, options);
+    return observer.watch(() => this.runtime.exclusive(async (run) => {
       assertFilesFound(run.files, run.state);
       const steps = run.state.upgrade(options.to ?? 'head');
-      const mode = options.mode ?? 'apply';
       const transaction = options.singleTransaction ? 'single' : 'each';
       run.validate(steps, { mode, transaction });
+      observer.plan(steps);
       await options.onPlan?.(steps, run.state);
       if (options.policy) this.policy.enforce(await this.policy.judge(run, steps, options.policy), options.policy);
       const settings = options.policy ? this.policy.settings(options.policy.entrance) : undefined;
@@ -213,32 +227,74 @@ export class MigrationsService {
         transaction,
         timeouts: options.timeouts ?? settings,
         lockRetries: options.lockRetries ?? settings?.lockRetries ?? 0,
-        onLockRetry: options.onLockRetry,
-        onStep: options.onStep,
+        onLockRetry: observer.onLockRetry,
+        onStep: observer.onStep,
       });
-    }, options.onLockWait);
+    }, options.onLockWait));
   }
 
   /** `db rollback -s N` / `db rollback --to REV`: reverts newest first. */
   async rollback(options: RollbackOptions = {}): Promise<RunReport> {
-    return this.runtime.exclusive(async (run) => {
+    const mode = options.mode ?? 'apply';
+    const observer = this.observe(options.entrance ?? 'api', mode, options);
+    return observer.watch(() => this.runtime.exclusive(async (run) => {
       assertFilesFound(run.files, run.state);
       const steps = options.to !== undefined ? run.state.downgrade(options.to) : run.state.rollback(options.steps ?? 1);
+      observer.plan(steps);
       await options.onPlan?.(steps, run.state);
       const settings = options.entrance ? this.policy.settings(options.entrance) : undefined;
       return run.run(steps, {
-        mode: options.mode ?? 'apply',
+        mode,
         timeouts: settings,
         lockRetries: settings?.lockRetries ?? 0,
-        onLockRetry: options.onLockRetry,
-        onStep: options.onStep,
+        onLockRetry: observer.onLockRetry,
+        onStep: observer.onStep,
       });
-    }, options.onLockWait);
+    }, options.onLockWait));
+  }
+
+  /** Emits a run's events around the caller's own callbacks (see {@link MigrationsService.on}). */
+  private observe(entrance: RunEntrance, mode: 'apply' | 'dry-run' | 'stamp', callbacks: RunCallbacks) {
+    const emit = (event: MigrationEvent) => this.events.emit(event);
+    return {
+      plan: (steps: readonly Step[]) =>
+        emit({ type: 'plan', entrance, mode, steps: steps.map((step) => ({ revision: step.revision.id, message: step.revision.message, direction: step.direction })) }),
+      onStep: (event: StepEvent) => {
+        const { index, total, revision, message, direction } = event;
+        emit(event.phase === 'start' ? { type: 'step.start', entrance, index, total, revision, message, direction } : { type: 'step.end', entrance, index, total, revision, message, direction, ms: event.ms ?? 0 });
+        callbacks.onStep?.(event);
+      },
+      onLockRetry: (retry: LockRetry) => {
+        emit({ type: 'retry', entrance, ...retry });
+        callbacks.onLockRetry?.(retry);
+      },
+      watch: async <T extends RunReport | StampReport>(work: () => Promise<T>): Promise<T> => {
+        const started = performance.now();
+        try {
+          const result = await work();
+          const steps = 'steps' in result ? result.steps.map(({ revision, direction, ms }) => ({ revision, direction, ms })) : [];
+          emit({ type: 'done', entrance, mode, steps, totalMs: Math.round(performance.now() - started) });
+          return result;
+        } catch (error) {
+          const failed = error as { revision?: string; direction?: Direction; code?: unknown; message?: string };
+          emit({
+            type: 'failure',
+            entrance,
+            ...(typeof failed?.revision === 'string' ? { revision: failed.revision, direction: failed.direction } : {}),
+            code: error instanceof MigrationsError ? error.code : 'unexpected',
+            message: error instanceof Error ? error.message : String(error),
+            error,
+          });
+          throw error;
+        }
+      },
+    };
   }
 
   /** `db stamp [REV]`: makes the ledger say REV without running any migration; `base` empties it. */
-  async stamp(spec = 'head', options: Pick<RunCallbacks, 'onLockWait'> = {}): Promise<StampReport> {
-    return this.runtime.exclusive(async (run) => {
+  async stamp(spec = 'head', options: Pick<RunCallbacks, 'onLockWait'> & { entrance?: RunEntrance } = {}): Promise<StampReport> {
+    const observer = this.observe(options.entrance ?? 'api', 'stamp', {});
+    return observer.watch(() => this.runtime.exclusive(async (run) => {
       // `base` empties the ledger on purpose; any other target would unmark every row because no file was found.
       if (spec !== 'base') assertFilesFound(run.files, run.state);
       const plan = run.state.stamp(spec);
@@ -248,9 +304,10 @@ export class MigrationsService {
         ...plan.remove.map((id) => (graph.has(id) ? ({ direction: 'down', revision: graph.get(id) } as Step) : unknownStep(id))),
         ...plan.add.map((id) => ({ direction: 'up', revision: graph.get(id) }) as Step),
       ];
+      observer.plan(steps);
       await run.run(steps, { mode: 'stamp' });
       return { added: plan.add, removed: plan.remove };
-    }, options.onLockWait);
+    }, options.onLockWait));
   }
 
   /** `db migrate --sql` / `db rollback --sql`: the SQL a run would send, computed from the ledger as it is now. */

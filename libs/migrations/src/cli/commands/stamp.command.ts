@@ -21,7 +21,7 @@ export class StampCommand extends DbCommandBase {
     const out = new CliOutput();
     const spec = revision === undefined ? 'head' : parseRevisionSpec(revision);
     out.note(out.dim(`Stamping ${this.migrations.describeTarget()}`));
-    const report = await this.migrations.stamp(spec, { onLockWait: lockWaitPrinter(out) });
+    const report = await this.migrations.stamp(spec, { onLockWait: lockWaitPrinter(out), entrance: 'cli' });
     const status = await this.migrations.status();
     const result: StampResult = { ...this.migrations.target(), revision: spec, ...report, current: status.current.map((rev) => rev.id), atHead: status.atHead };
     out.result(result, () => {
