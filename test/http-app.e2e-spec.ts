@@ -68,7 +68,7 @@ describe('the example app entry point', () => {
       });
       const down = await fetch(`http://127.0.0.1:${port}/health`);
       expect(down.status).toBe(503);
-      const body = await down.json();
+      const body = (await down.json()) as { details: unknown };
       expect(body.details).toEqual({ database: { status: 'down' }, migrations: { status: 'down', state: 'unreachable' } });
       // Nothing about the server (host, port, database name, SQL error text) to whoever asks.
       expect(JSON.stringify(body)).not.toMatch(new RegExp(`127\\.0\\.0\\.1|5432|${db.name}|connect|terminat|denied`, 'i'));

@@ -45,7 +45,7 @@ describe('terminal output', () => {
     expect(redraws).toEqual(expect.arrayContaining([expect.stringMatching(/^\[1\/3\] applying 000000000001 Create tty 1 {2}\d+\.\d s elapsed$/)]));
     expect(redraws).toEqual(expect.arrayContaining([expect.stringMatching(/^\[3\/3\] applying 000000000003 Create tty 3 {2}\d+\.\d s elapsed, ~\d+\.\d s left$/)]));
     // Redrawn while a migration runs, not only when one ends.
-    expect(redraws.filter((text) => text.startsWith('[2/3] applying')).length).toBeGreaterThan(2);
+    expect(redraws.filter((text) => text.startsWith('[2/3] applying')).length).toBeGreaterThan(1);
     // What stays on the screen: two lines, what it changes and the summary; no line per migration.
     const lines = output.split(/\r?\n/).map((line) => line.split('\r\u001b[2K').pop() as string).filter(Boolean);
     expect(lines).toEqual([expect.stringMatching(/^Migrating postgres:\/\//), expect.stringMatching(/^Applied 3 migrations in \d+ ms; now at 000000000003 \(head\)\.$/)]);
