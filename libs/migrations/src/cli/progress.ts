@@ -19,14 +19,16 @@ export function progressPrinter(out: CliOutput): ProgressPrinter {
     };
     return Object.assign(print, { end: () => undefined });
   }
-  const started = performance.now();
+  // From the first migration, as the summary's total counts: connecting and waiting for the lock are not in it.
+  let started: number | undefined;
   let doneMs = 0;
   let current: StepEvent | undefined;
-  let stepStarted = started;
+  let stepStarted = 0;
   let timer: NodeJS.Timeout | undefined;
   const draw = () => {
     if (!current) return;
     const now = performance.now();
+    started ??= now;
     const finished = current.phase === 'done' ? current.index : current.index - 1;
     const left = finished ? Math.max(0, (doneMs / finished) * (current.total - finished) - (current.phase === 'start' ? now - stepStarted : 0)) : undefined;
     const verb = current.direction === 'up' ? 'applying' : 'reverting';
