@@ -74,11 +74,13 @@ describe('fail closed', () => {
       [['stamp', 'head'], 'Stamping'],
       [['seed'], 'Seeding'],
       [['reset', '-f'], 'Resetting'],
+      [['protect', '--remove'], 'Unprotecting'],
     ])('db %j', async (args, verb) => {
       const result = await cli('db', ...args);
       expect(result.code).toBe(0);
       const { host } = new URL(db.url);
-      expect(result.stdout.split('\n')[0]).toBe(`${verb} postgres://postgres@${host}/${db.name} (schema public)`);
+      const schema = verb === 'Unprotecting' ? '' : ' (schema public)';
+      expect(result.stdout.split('\n')[0]).toBe(`${verb} postgres://postgres@${host}/${db.name}${schema}`);
     });
   });
 });

@@ -60,8 +60,8 @@ describe('--json on every command', () => {
       { seq: expect.any(Number), at: expect.any(String), event: 'stamped', revision: ids[2], message: expect.any(String), by: expect.stringMatching(/:\d+$/), durationMs: null },
       { seq: expect.any(Number), at: expect.any(String), event: 'reverted', revision: ids[2], message: expect.any(String), by: expect.any(String), durationMs: expect.any(Number) },
     ]);
-    expect((await json('db', 'protect')).body).toEqual({ protected: true });
-    expect((await json('db', 'protect', '--remove')).body).toEqual({ protected: false });
+    expect((await json('db', 'protect')).body).toEqual({ database: target().database, protected: true });
+    expect((await json('db', 'protect', '--remove')).body).toEqual({ database: target().database, protected: false });
   });
 
   it('db seed and db reset', async () => {
