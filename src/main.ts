@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { runApp } from 'nest-migrations';
 import { AppModule } from './app.module';
 
@@ -6,7 +7,7 @@ import { AppModule } from './app.module';
 void runApp(AppModule, {
   serve: async (app) => {
     app.enableShutdownHooks();
-    const port = Number(process.env.PORT ?? 3000);
+    const port = app.get(ConfigService).get<number>('PORT', 3000);
     await app.listen(port);
     new Logger('Bootstrap').log(`Listening on port ${port}`);
   },

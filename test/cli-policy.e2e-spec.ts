@@ -127,7 +127,7 @@ describe('db migrate --dry-run, db rollback --to, db stamp on a new project', ()
     try {
       const result = await cliFor(db, { MIGRATIONS_DIR: empty, MIGRATIONS_COMPILED_DIR: empty })('db', 'stamp', 'head');
       expect(result.code).toBe(0);
-      expect(result.stdout).toContain('Stamped base: there are no migrations yet; the ledger is ready. No migration was run.');
+      expect(result.stdout).toContain(`Stamped base: there are no migrations yet (${empty}/ has no migration files); the ledger is ready. No migration was run.`);
       expect(await tableExists(db, LEDGER)).toBe(true);
       expect(await ledgerIds(db)).toEqual([]);
     } finally {

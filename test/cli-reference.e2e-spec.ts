@@ -4,6 +4,8 @@ import { REPO_ROOT } from './support/cli';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { runInProcess, testAppModule } from './support/in-process';
 
+const GLOBAL = ['--json', '--verbose'];
+
 /** The CLI reference in docs/guide.md lists every command and every option the CLI has. */
 describe('CLI reference', () => {
   let db: TestDatabase;
@@ -33,11 +35,22 @@ describe('CLI reference', () => {
     }
   });
 
+  it('names the global options, which every command lists in its help', async () => {
+    const line = reference.slice(reference.indexOf('Every command also accepts')).split('\n\n')[0];
+    for (const name of ['', ...(await commands())]) {
+      const help = await runInProcess(app, ['db', ...(name ? [name] : []), '--help']);
+      for (const flag of GLOBAL) {
+        expect({ command: name, flag, listed: help.stdout.includes(`  ${flag}`) }).toEqual({ command: name, flag, listed: true });
+        expect(line).toContain(`\`${flag}\``);
+      }
+    }
+  });
+
   it('names every option of every command', async () => {
     for (const name of await commands()) {
       const help = await runInProcess(app, ['db', name, '--help']);
       expect(help.code).toBe(0);
-      const flags = [...help.stdout.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]).filter((flag) => flag !== '--help');
+      const flags = [...help.stdout.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]).filter((flag) => flag !== '--help' && !GLOBAL.includes(flag));
       const documented = rows.filter((row) => row.startsWith(`| \`db ${name}`)).join(' ');
       for (const flag of flags) {
         expect({ command: name, flag, documented: documented.includes(flag) }).toEqual({ command: name, flag, documented: true });

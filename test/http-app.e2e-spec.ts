@@ -55,11 +55,24 @@ describe('the example app entry point', () => {
     const app = spawn(process.execPath, [cliEntry()], { cwd: REPO_ROOT, env: cliEnv({ DATABASE_URL: db.url, PORT: String(port) }) });
     try {
       await waitForHttp(`http://127.0.0.1:${port}/health`);
+      const ready = await fetch(`http://127.0.0.1:${port}/health`);
+      // Terse by default: states only, no revision ids.
+      expect(await ready.json()).toEqual({
+        status: 'ok',
+        info: { database: { status: 'up' }, migrations: { status: 'up', state: 'at-head' } },
+        error: {},
+        details: { database: { status: 'up' }, migrations: { status: 'up', state: 'at-head' } },
+      });
       await withClient(db.adminUrl, async (admin) => {
         await admin.query(`ALTER DATABASE ${escapeIdentifier(db.name)} WITH ALLOW_CONNECTIONS false`);
         await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [db.name]);
       });
-      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(503);
+      const down = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(down.status).toBe(503);
+      const body = (await down.json()) as { details: unknown };
+      expect(body.details).toEqual({ database: { status: 'down' }, migrations: { status: 'down', state: 'unreachable' } });
+      // Nothing about the server (host, port, database name, SQL error text) to whoever asks.
+      expect(JSON.stringify(body)).not.toMatch(new RegExp(`127\\.0\\.0\\.1|5432|${db.name}|connect|terminat|denied`, 'i'));
       const live = await fetch(`http://127.0.0.1:${port}/health/live`);
       expect({ status: live.status, body: await live.json() }).toEqual({ status: 200, body: { status: 'ok' } });
     } finally {

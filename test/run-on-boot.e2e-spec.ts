@@ -18,7 +18,8 @@ const STACK_TRACE = /^\s+at /m;
 
 /** Env of a booting app: run-on-boot on, migrations from `dir`, plus `extra`. */
 function bootEnv(db: TestDatabase, dir: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { DATABASE_URL: db.url, MIGRATE_ON_BOOT: 'true', MIGRATIONS_COMPILED_DIR: dir, ...extra };
+  // These tests read the revisions /health reports: details on (they are off by default, see test/http-app).
+  return { DATABASE_URL: db.url, MIGRATE_ON_BOOT: 'true', MIGRATIONS_COMPILED_DIR: dir, HEALTH_DETAILS: 'true', ...extra };
 }
 
 /** A database with boot-base applied (the accounts table, one row), and a folder with `more` on top. */

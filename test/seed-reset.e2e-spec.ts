@@ -176,7 +176,7 @@ describe('reset', () => {
       expect((await cliFor(fresh)('db', 'migrate')).code).toBe(0);
       const result = await cli('db', 'reset', '-f', '--seed');
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/Reset: dropped \d+ object\(s\), applied 3 migration\(s\)/);
+      expect(result.stdout).toMatch(/Reset: dropped \d+ objects, applied 3 migrations\./);
       expect(result.stdout).toContain('seeded UsersSeeder');
       expect(await tableExists(db, 'active_users')).toBe(false);
       const seeded = await db.query('SELECT email FROM users ORDER BY email');

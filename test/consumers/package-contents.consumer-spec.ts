@@ -32,8 +32,8 @@ describe('the packed package', () => {
     }
   });
 
-  it('marks terminus, PGlite and @nestjs/testing as optional peers', () => {
-    expect(Object.keys(manifest.peerDependenciesMeta).sort()).toEqual(['@electric-sql/pglite', '@nestjs/terminus', '@nestjs/testing']);
+  it('marks terminus, PGlite, @nestjs/testing, @nestjs/event-emitter and @opentelemetry/api as optional peers', () => {
+    expect(Object.keys(manifest.peerDependenciesMeta).sort()).toEqual(['@electric-sql/pglite', '@nestjs/event-emitter', '@nestjs/terminus', '@nestjs/testing', '@opentelemetry/api']);
     for (const name of Object.keys(manifest.peerDependenciesMeta)) expect(manifest.peerDependencies[name]).toBeDefined();
   });
 

@@ -1,2 +1,2 @@
 // Health indicator for @nestjs/terminus, apart from the main barrel so that apps without terminus never load it.
-export { MigrationsHealthIndicator } from './health/migrations-health.indicator';
+export { MigrationsHealthIndicator, type MigrationsHealthOptions } from './health/migrations-health.indicator';

@@ -1,12 +1,12 @@
 // Public API of the migrations module. Everything not exported here is internal.
 export { MigrationsModule } from './migrations.module';
-export { MigrationsService, type UpgradeOptions, type RollbackOptions } from './nest/migrations.service';
+export { MigrationsService, type UpgradeOptions, type RollbackOptions, type HistoryFilter } from './nest/migrations.service';
 export type { MigrationsModuleOptions } from './nest/migrations-options';
 export { InvalidMigrationsOptionsError } from './nest/options-validation';
 export { MigrationEntity, EntityRegistry, type MigrationEntityOptions } from './nest/entity-registry';
-export { createDatabaseOptions, InvalidDatabaseUrlError, type DatabaseOptionsInput } from './nest/database-options';
+export { createDatabaseOptions, InvalidDatabaseUrlError, NoDatabaseConfiguredError, type DatabaseOptionsInput } from './nest/database-options';
 export { isCliMode } from './nest/run-mode';
-export type { StatusReport, HistoryEntry, RunReport, StampReport, StepEvent, RevisionSummary } from './core/reports';
+export type { StatusReport, HistoryEntry, AuditEvent, RunReport, StampReport, StepEvent, RevisionSummary } from './core/reports';
 export { runApp, runCli, runCommand, type RunAppOptions } from './cli/run-app';
 export type { RevisionInfo } from './adapter/files/migration-file';
 export * from './core/errors';
@@ -25,3 +25,15 @@ export type { CheckLevel, Finding } from './core/safety';
 export { Seeder, type MigrationSeeder, type SeederOptions } from './nest/seeder.decorator';
 export { SeedService, SeederFailedError, type SeedEvent } from './nest/seed.service';
 export { ResetService, type ResetOptions, type ResetReport } from './nest/reset.service';
+export {
+  MIGRATION_EVENTS,
+  type MigrationEvent,
+  type MigrationEventListener,
+  type PlanEvent,
+  type StepStartEvent,
+  type StepEndEvent,
+  type RetryEvent,
+  type FailureEvent,
+  type DoneEvent,
+  type RunEntrance,
+} from './nest/migration-events';

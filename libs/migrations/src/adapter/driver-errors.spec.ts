@@ -1,4 +1,4 @@
-import { connectionError, redact } from './driver-errors';
+import { connectionError, printableUrl, redact } from './driver-errors';
 
 describe('redact', () => {
   it.each([
@@ -22,5 +22,30 @@ describe('connectionError', () => {
     expect(error.message).toMatch(message);
     expect(error.hint).toBeTruthy();
     expect(error.exitCode).toBe(exitCode);
+  });
+});
+
+describe('passwords with unencoded @, : and /', () => {
+  const passwords = ['p@ss', 'p:ss', 'p/ss', 'a@b:c/d@e', 'hunter2@'];
+
+  it.each(passwords)('printableUrl never prints any part of %j', (password) => {
+    const printed = printableUrl(`postgres://app:${password}@db.internal:5432/shop`);
+    expect(printed).toBe('postgres://app:***@db.internal:5432/shop');
+  });
+
+  it.each(passwords)('redact hides all of %j in a message', (password) => {
+    const text = redact(`connect to postgres://app:${password}@db.internal:5432/shop failed`);
+    expect(text).toBe('connect to postgres://app:***@db.internal:5432/shop failed');
+  });
+
+  it('scrubs the configured password wherever it appears', () => {
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = 'postgres://app:s3cr%40t/x@db/shop';
+    try {
+      expect(redact('auth failed for password s3cr@t/x and s3cr%40t/x')).toBe('auth failed for password *** and ***');
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+    }
   });
 });

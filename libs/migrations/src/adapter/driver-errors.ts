@@ -1,10 +1,53 @@
 import { MigrationsError, OperationFailedError } from '../core/errors';
 
-/** Removes passwords from anything that looks like a connection string or a `password=` pair. */
+/** The variables whose URLs may carry a password this process knows, to scrub wherever they appear. */
+const URL_VARIABLES = ['DATABASE_URL', 'MIGRATIONS_DATABASE_URL'];
+
+/**
+ * Removes passwords from text (error messages, stack traces): every URL in it is split into its parts and
+ * printed again without the password (see {@link printableUrl}), the passwords of the configured URLs are
+ * removed wherever else they appear, and so are `password=` pairs.
+ */
 export function redact(text: string): string {
-  return text
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@')
-    .replace(/(password\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi, '$1***');
+  let out = text.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, (token) => (splitUrl(token)?.password ? printableUrl(token) : token));
+  for (const secret of knownPasswords()) out = out.split(secret).join('***');
+  return out.replace(/(password\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi, '$1***');
+}
+
+/** The passwords of the configured URLs, raw and percent-decoded (never shorter than 3 characters: too common). */
+function knownPasswords(): string[] {
+  const secrets = new Set<string>();
+  for (const name of URL_VARIABLES) {
+    const password = splitUrl(process.env[name] ?? '')?.password;
+    if (!password) continue;
+    secrets.add(password);
+    try {
+      secrets.add(decodeURIComponent(password));
+    } catch {
+      // not percent-encoded: the raw form is enough
+    }
+  }
+  return [...secrets].filter((secret) => secret.length >= 3).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * A URL's parts, read the way a person wrote it: the user information runs to the LAST `@` before the host,
+ * so a password holding an unencoded `@`, `:` or `/` stays whole. `undefined` when it is not `scheme://...`.
+ */
+function splitUrl(url: string): { scheme: string; user: string; password?: string; rest: string } | undefined {
+  const match = /^([a-z][a-z0-9+.-]*:)\/\/(.*)$/is.exec(url);
+  if (!match) return undefined;
+  const [, scheme, after] = match;
+  const at = after.lastIndexOf('@');
+  if (at < 0) return { scheme, user: '', rest: after };
+  const userinfo = after.slice(0, at);
+  const colon = userinfo.indexOf(':');
+  return {
+    scheme,
+    user: colon < 0 ? userinfo : userinfo.slice(0, colon),
+    password: colon < 0 ? undefined : userinfo.slice(colon + 1),
+    rest: after.slice(at + 1),
+  };
 }
 
 /** The first line of a driver or runtime error, without a password, with the query position when useful. */
@@ -81,9 +124,20 @@ export function printableUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    return '<an unparseable URL>';
+    // WHATWG's parser gives up on an unencoded `/` in a password; split it by hand, and print no password.
+    const parts = splitUrl(url);
+    if (!parts) return '<an unparseable URL>';
+    return `${parts.scheme}//${parts.user ? `${safeDecode(parts.user)}${parts.password !== undefined ? ':***' : ''}@` : ''}${parts.rest}`;
   }
   const user = parsed.username ? `${decodeURIComponent(parsed.username)}${parsed.password ? ':***' : ''}@` : parsed.password ? ':***@' : '';
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   return `${parsed.protocol}//${user}${parsed.host}/${database}`;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

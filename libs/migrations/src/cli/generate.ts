@@ -1,8 +1,9 @@
-import { relative } from 'node:path';
+import { displayPath } from '../adapter/files/folder';
 import { UsageError } from '../core/errors';
 import { describeRename, type Rename } from '../core/rename-candidates';
 import { renameFlag, type MigrationGenerator } from '../nest/migration-generator.service';
-import type { CliOutput } from './output';
+import { nextStep } from './next-step';
+import { plural, type CliOutput } from './output';
 import { canPrompt, confirm } from './prompt';
 
 /** `db migrate -m MSG` and its generate-only options. */
@@ -23,10 +24,7 @@ export async function generateMigration(
     allowUnregistered: options.allowUnregistered,
     confirm: canPrompt() ? (rename) => confirm(`Is this a rename: ${describeRename(rename)}?`) : undefined,
   });
-  if (!report.file) {
-    out.line('No changes detected: the entities match the migrations. Nothing was written.');
-    return;
-  }
+  const file = report.file ? displayPath(report.file) : null;
   for (const rename of report.unresolvedRenames) {
     out.error(
       out.yellow(
@@ -35,12 +33,14 @@ export async function generateMigration(
       ),
     );
   }
-  const path = relative(process.cwd(), report.file) || report.file;
-  const what = options.empty ? 'blank migration' : `migration (${report.statements} statement${report.statements === 1 ? '' : 's'})`;
-  out.line(out.green(`Generated ${what} ${report.id}: ${path}`));
-  if (report.destructive) out.line(out.yellow(`${report.destructive} statement(s) drop or convert data: they are marked DESTRUCTIVE in the file.`));
   for (const { finding, allow } of report.refused) {
     out.error(out.yellow(`warning: the safety checks will refuse this migration: ${finding.rule ?? finding.check}: ${finding.message}. Once reviewed, ${allow}.`));
   }
-  out.line('Review it, build (`npm run build`), then apply it with `db migrate`.');
+  out.result({ ...report, file, id: report.id ?? null }, () => {
+    if (!file) return out.line('No changes detected: the entities match the migrations. Nothing was written.');
+    const what = options.empty ? 'blank migration' : `migration (${plural(report.statements, 'statement')})`;
+    out.line(out.green(`Generated ${what} ${report.id}: ${file}`));
+    if (report.destructive) out.line(out.yellow(`${report.destructive} statement(s) drop or convert data: they are marked DESTRUCTIVE in the file.`));
+    out.line(nextStep(generator.buildStep(), generator.migrationsDir));
+  });
 }

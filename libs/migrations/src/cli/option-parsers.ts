@@ -14,3 +14,11 @@ export function parseRevisionSpec(value: string): string {
   if (!trimmed) throw new InvalidArgumentError('A revision is required (head, base, an id or a unique prefix).');
   return trimmed;
 }
+
+/** A positive whole number (`--limit`), rejected where it is parsed. */
+export function parseCount(value: string, what: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new InvalidArgumentError(`${what} must be a positive whole number, got '${value}'.`);
+  }
+  return Number(value);
+}

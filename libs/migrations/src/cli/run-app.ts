@@ -1,13 +1,17 @@
 import type { INestApplication, LoggerService, NestApplicationOptions, Type } from '@nestjs/common';
-import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { CommanderError } from 'commander';
 import { CommandFactory } from 'nest-commander';
 import { CONNECTION_ERROR_CODES, connectionError } from '../adapter/driver-errors';
 import { MigrationsError } from '../core/errors';
 import { BootMigrationError } from '../nest/boot-migrator.service';
 import { markCliMode } from '../nest/run-mode';
-import { CliLogger } from './cli-logger';
+import { BootLogger, CliLogger, VerboseCliLogger } from './cli-logger';
+import { defaultCliName, startCliRun } from './cli-run';
+import { dbCommandNames } from './commands/db.command';
+import { commanderExit } from './db-command.base';
 import { reportError } from './error-report';
+import { helpConfiguration } from './help';
 
 export interface RunAppOptions {
   /** Starts serving, e.g. `(app) => app.listen(3000)`. Called only when no command was given. */
@@ -16,7 +20,7 @@ export interface RunAppOptions {
   appOptions?: NestApplicationOptions;
   /** Arguments to dispatch on; default `process.argv.slice(2)`. */
   argv?: string[];
-  /** Name shown in command help. Default: `node dist/main.js`. */
+  /** How the CLI is started, shown in help. Default: `node` and the entry file (`node dist/main.js`). */
   cliName?: string;
 }
 
@@ -27,18 +31,23 @@ export interface RunAppOptions {
  */
 export async function runApp(rootModule: Type<unknown>, options: RunAppOptions): Promise<void> {
   const argv = options.argv ?? process.argv.slice(2);
+  const stopWatching = reportUserErrorsWhenAwaited();
   if (argv.length === 0) {
     try {
-      const app = await NestFactory.create(rootModule, { ...options.appOptions, abortOnError: false });
+      const logger = options.appOptions?.logger === false ? false : new BootLogger(options.appOptions?.logger || undefined);
+      const app = await NestFactory.create(rootModule, { ...options.appOptions, logger, abortOnError: false });
+      stopWatching();
       await options.serve(app);
     } catch (error) {
       // A failed boot migration (onFailure: exit) was logged by the hook; any other boot error gets one line.
       if (error instanceof BootMigrationError) process.exit(error.exitCode);
-      process.exit(reportError(asUserError(error), false, (line) => process.stderr.write(`${line}\n`)) || 1);
+      process.exit(reportError(asUserError(error)) || 1);
     }
     return;
   }
-  process.exit(await runCommand(rootModule, argv, options.cliName));
+  const code = await runCommand(rootModule, argv, options.cliName);
+  stopWatching();
+  process.exit(code);
 }
 
 /**
@@ -54,15 +63,15 @@ export async function runApp(rootModule: Type<unknown>, options: RunAppOptions):
  */
 export async function runCli(rootModule: Type<unknown>, options: { argv?: string[]; cliName?: string } = {}): Promise<void> {
   const argv = options.argv ?? process.argv.slice(2);
-  if (argv[0] !== 'db') return;
+  // Global options may come first: `--verbose db migrate`.
+  if (argv.find((arg) => arg !== '--verbose' && arg !== '--json') !== 'db') return;
   process.exit(await runCommand(rootModule, argv, options.cliName));
 }
 
 /** Runs one CLI command in a Nest application context and returns the exit code. */
-export async function runCommand(rootModule: Type<unknown>, argv: string[], cliName = 'node dist/main.js'): Promise<number> {
+export async function runCommand(rootModule: Type<unknown>, argv: string[], cliName = defaultCliName()): Promise<number> {
   markCliMode();
-  const verbose = argv.includes('--verbose') || /\bnest-migrations\b|^\*$/.test(process.env.DEBUG ?? '');
-  const args = argv.filter((arg) => arg !== '--verbose');
+  const { args, run, end } = startCliRun(argv, cliName);
   const originalArgv = process.argv;
   const originalExitCode = process.exitCode;
   process.argv = [process.argv[0], process.argv[1] ?? cliName, ...args];
@@ -71,23 +80,44 @@ export async function runCommand(rootModule: Type<unknown>, argv: string[], cliN
   let failure: { error: unknown } | undefined;
   try {
     await CommandFactory.run(rootModule, {
-      logger: cliLogger(verbose),
+      logger: cliLogger(run.verbose),
       cliName,
       abortOnError: false,
+      // Commander's parse errors become errors (exit 2) reported once, below, instead of being printed by commander.
+      errorHandler: (error: CommanderError) => commanderExit(error, undefined, dbCommandNames()),
+      outputConfiguration: { outputError: () => undefined },
+      helpConfiguration: helpConfiguration(cliName),
       // Errors thrown by a command (or by commander's exit hook) land here; they are reported once, below.
       serviceErrorHandler: (error: unknown) => {
         failure = { error };
       },
-    } as Parameters<typeof CommandFactory.run>[1]);
+    } as unknown as Parameters<typeof CommandFactory.run>[1]);
     if (failure) throw failure.error;
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    return reportError(asUserError(error), verbose, (line) => process.stderr.write(`${line}\n`));
+    return reportError(asUserError(error), { verbose: run.verbose, json: run.json });
   } finally {
     restoreConsole();
+    end();
     process.argv = originalArgv;
     process.exitCode = originalExitCode;
   }
+}
+
+/**
+ * A module that validates configuration in an async `forRoot` (ConfigModule's `validate`) rejects when the app
+ * module is imported, before Nest awaits it; Node would end the process with a stack trace first. While the
+ * app boots, such a rejection carrying a user error is left for the boot to report (once, in one line);
+ * anything else keeps Node's default.
+ */
+function reportUserErrorsWhenAwaited(): () => void {
+  const listener = (reason: unknown) => {
+    if (reason instanceof MigrationsError) return;
+    process.removeListener('unhandledRejection', listener);
+    throw reason;
+  };
+  process.on('unhandledRejection', listener);
+  return () => process.removeListener('unhandledRejection', listener);
 }
 
 /**
@@ -138,5 +168,5 @@ function configuredTarget(): { host?: string; port?: number; database?: string; 
 
 /** In CLI mode, Nest's boot logs would bury the command's output: only warnings show, unless --verbose. */
 function cliLogger(verbose: boolean): LoggerService {
-  return verbose ? new ConsoleLogger() : new CliLogger();
+  return verbose ? new VerboseCliLogger() : new CliLogger();
 }

@@ -42,6 +42,21 @@ export interface HistoryEntry {
   file: string;
 }
 
+/** One event of the audit log (`db history --log`). Stable shape: it is also the `--json` output. */
+export interface AuditEvent {
+  /** Order of the events (increasing). */
+  seq: number;
+  /** When it happened (ISO 8601, UTC). */
+  at: string;
+  event: 'applied' | 'reverted' | 'stamped' | 'unstamped';
+  revision: string;
+  message: string;
+  /** `host:pid` of the run that did it. */
+  by: string;
+  /** How long the migration ran, in ms (null for stamps). */
+  durationMs: number | null;
+}
+
 /** What a mutating command did. */
 export interface RunReport {
   steps: { revision: string; message: string; direction: 'up' | 'down'; ms: number }[];

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { MigrationsError, SafetyRefusalError } from '../core/errors';
 import { formatFinding } from '../core/safety';
 import { describeLockWait } from './lock-wait-message';
+import { logFields } from './structured-log';
 import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
 import type { ResolvedMigrationsOptions } from './migrations-options';
 import { MigrationsService } from './migrations.service';
@@ -36,7 +37,7 @@ export class BootMigrator implements OnModuleInit {
     const allowed = this.options.runOnBoot.environments;
     if (allowed && !allowed.includes(environment)) {
       this.state = { phase: 'skipped', reason: `NODE_ENV=${environment} is not in runOnBoot.environments` };
-      this.logger.log(`Run on boot skipped: NODE_ENV=${environment} is not one of ${allowed.join(', ')}`);
+      this.logger.log(`Run on boot skipped: NODE_ENV=${environment} is not one of ${allowed.join(', ')}`, ...logFields({ event: 'skipped', environment }));
       return;
     }
     await this.run();
@@ -55,25 +56,39 @@ export class BootMigrator implements OnModuleInit {
           entrance: 'boot',
           onWarning: (issue) => {
             if (issue.code === 'unknown_revisions') databaseAhead = true;
-            this.logger.warn(issue.finding ? formatFinding(issue.finding) : `${issue.message}${issue.code === 'unknown_revisions' ? '; serving with the newer schema' : ''}`);
+            this.logger.warn(
+              issue.finding ? formatFinding(issue.finding) : `${issue.message}${issue.code === 'unknown_revisions' ? '; serving with the newer schema' : ''}`,
+              ...logFields({ event: 'warning', code: issue.code, ...(issue.finding ? { revision: issue.finding.revision, rule: issue.finding.rule ?? issue.finding.check } : {}) }),
+            );
           },
           onRefusal: (issue) => {
-            if (issue.finding) this.logger.warn(formatFinding(issue.finding));
+            if (issue.finding) this.logger.warn(formatFinding(issue.finding), ...logFields({ event: 'refusal', code: issue.code, revision: issue.finding.revision, rule: issue.finding.rule ?? issue.finding.check }));
           },
         },
         onPlan: (steps) => {
-          if (steps.length) this.logger.log(`Pending: ${steps.length} migration(s): ${steps.map((step) => step.revision.id).join(', ')}`);
+          if (steps.length) this.logger.log(`Pending: ${steps.length} migration(s): ${steps.map((step) => step.revision.id).join(', ')}`, ...logFields({ event: 'plan', pending: steps.map((step) => step.revision.id) }));
         },
-        onLockWait: (wait) => this.logger.log(describeLockWait(wait)),
+        onLockWait: (wait) => this.logger.log(describeLockWait(wait), ...logFields({ event: 'lock-wait', phase: wait.phase, waitedMs: Math.round(wait.waitedMs), holderPid: wait.holder?.pid })),
         onLockRetry: ({ revision, retry, retries, pauseMs }) =>
-          this.logger.warn(`Migration ${revision} timed out waiting for a table lock (lock_timeout ${boot.lockTimeoutMs} ms) and was rolled back: retry ${retry}/${retries} in ${pauseMs} ms`),
+          this.logger.warn(
+            `Migration ${revision} timed out waiting for a table lock (lock_timeout ${boot.lockTimeoutMs} ms) and was rolled back: retry ${retry}/${retries} in ${pauseMs} ms`,
+            ...logFields({ event: 'retry', revision, retry, retries, pauseMs, lockTimeoutMs: boot.lockTimeoutMs }),
+          ),
         onStep: (event) => {
-          if (event.phase === 'done') this.logger.log(`Applied ${event.revision} (${event.message}) in ${event.ms} ms [${event.index}/${event.total}]`);
+          if (event.phase === 'done') {
+            this.logger.log(
+              `Applied ${event.revision} (${event.message}) in ${event.ms} ms [${event.index}/${event.total}]`,
+              ...logFields({ event: 'applied', revision: event.revision, message: event.message, ms: event.ms, index: event.index, total: event.total }),
+            );
+          }
         },
       });
       const ms = Math.round(performance.now() - started);
       this.state = { phase: report.steps.length ? 'applied' : 'up-to-date', ...(databaseAhead ? { databaseAhead } : {}) };
-      this.logger.log(report.steps.length ? `Run on boot applied ${report.steps.length} migration(s) in ${ms} ms` : `Database is up to date (checked in ${ms} ms)`);
+      this.logger.log(
+        report.steps.length ? `Run on boot applied ${report.steps.length} migration(s) in ${ms} ms` : `Database is up to date (checked in ${ms} ms)`,
+        ...logFields({ event: report.steps.length ? 'done' : 'up-to-date', applied: report.steps.map((step) => step.revision), ms }),
+      );
     } catch (error) {
       this.fail(error);
     }
@@ -86,7 +101,8 @@ export class BootMigrator implements OnModuleInit {
   private async upToDate(started: number): Promise<void> {
     if (this.options.checks.integrity === 'block') await this.checkIntegrity();
     this.state = { phase: 'up-to-date' };
-    this.logger.log(`Database is up to date (checked in ${Math.round(performance.now() - started)} ms)`);
+    const ms = Math.round(performance.now() - started);
+    this.logger.log(`Database is up to date (checked in ${ms} ms)`, ...logFields({ event: 'up-to-date', ms }));
     if (this.options.checks.integrity === 'warn') {
       setImmediate(() => void this.checkIntegrity().catch((error) => this.logger.warn(`Integrity check failed: ${error instanceof Error ? error.message : String(error)}`)));
     }
@@ -107,12 +123,23 @@ export class BootMigrator implements OnModuleInit {
     const reason = error instanceof MigrationsError ? `${error.message}${error.hint ? ` (${error.hint})` : ''}` : error instanceof Error ? error.message.split('\n')[0] : String(error);
     this.state = { phase: 'failed', reason };
     if (this.options.runOnBoot.onFailure === 'continue') {
-      this.logger.error(`Run on boot failed, serving with the current schema (health: not ready): ${reason}`);
+      this.logger.error(`Run on boot failed, serving with the current schema (health: not ready): ${reason}`, ...logFields(failureFields(error, 'continue')));
       return;
     }
-    this.logger.error(`Run on boot failed: ${reason}`);
+    this.logger.error(`Run on boot failed: ${reason}`, ...logFields(failureFields(error, 'exit')));
     throw new BootMigrationError(reason);
   }
+}
+
+/** The fields of a failed boot run's log line. */
+function failureFields(error: unknown, onFailure: 'exit' | 'continue'): Record<string, unknown> {
+  const failed = error as { code?: unknown; revision?: unknown };
+  return {
+    event: 'failed',
+    onFailure,
+    code: error instanceof MigrationsError ? error.code : 'unexpected',
+    ...(typeof failed?.revision === 'string' ? { revision: failed.revision } : {}),
+  };
 }
 
 /** Stops the boot (onFailure: exit); `runApp` turns it into a non-zero exit without a stack trace. */

@@ -1,3 +1,4 @@
+import { buildStep } from '../adapter/files/folder';
 import { Inject, Injectable } from '@nestjs/common';
 import { scanEntityDeclarations, type DeclaredEntity } from '../adapter/entity-scan';
 import { writeMigrationFile } from '../adapter/files/migration-file-writer';
@@ -89,6 +90,16 @@ export class MigrationGenerator {
     const diffed = await this.diff([], undefined);
     const differences = diffed.up.map((statement) => statement.sql);
     return { inSync: !differences.length && !unregistered.length, differences, unregistered, shadow: diffed.shadow };
+  }
+
+  /** How a file written to the migrations folder reaches `db migrate`: loaded as is, or through the app's build. */
+  /** The folder new migrations are written to. */
+  get migrationsDir(): string {
+    return this.options.migrationsDir;
+  }
+
+  buildStep(): ReturnType<typeof buildStep> {
+    return buildStep(this.options.migrationsDir, this.options.compiledMigrationsDir);
   }
 
   /** `db merge`: a revision whose parents are the given revisions (default: every head). */

@@ -2,6 +2,8 @@ import type { Provider } from '@nestjs/common';
 import { MigrationRuntime } from '../adapter/runtime/migration-runtime';
 import { BootMigrator } from './boot-migrator.service';
 import { MigrationConnection } from './migration-connection';
+import { MigrationEventBus } from './migration-event-bus.service';
+import { MigrationTelemetry } from './migration-telemetry.service';
 import { MigrationGenerator } from './migration-generator.service';
 import { MigrationPolicyService } from './migration-policy.service';
 import { MIGRATION_RUNTIME_PROVIDER } from './migration-runtime.provider';
@@ -22,6 +24,8 @@ export const MIGRATIONS_PROVIDERS: Provider[] = [
     useFactory: (options: MigrationsModuleOptions) => resolveOptions(options),
   },
   MigrationConnection,
+  MigrationEventBus,
+  MigrationTelemetry,
   MIGRATION_RUNTIME_PROVIDER,
   SafetyChecksService,
   MigrationPolicyService,

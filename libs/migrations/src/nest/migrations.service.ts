@@ -2,14 +2,17 @@ import { relative } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { LockWait } from '../adapter/runtime/advisory-lock';
-import type { LoggedEvent } from '../adapter/runtime/ledger';
 import { MigrationRuntime, type ExclusiveRun } from '../adapter/runtime/migration-runtime';
 import type { LockRetry } from '../adapter/runtime/session-settings';
 import type { MigrationFiles } from '../adapter/files/migration-files';
+import { MigrationsError, SafetyRefusalError } from '../core/errors';
 import type { LedgerState } from '../core/ledger-state';
-import type { HistoryEntry, RunReport, SqlPlan, StampReport, StatusReport, StepEvent } from '../core/reports';
-import type { Step } from '../core/revision';
+import type { AuditEvent, HistoryEntry, RunReport, SqlPlan, StampReport, StatusReport, StepEvent } from '../core/reports';
+import type { Direction, Step } from '../core/revision';
+import { revisionRange } from '../core/revision-range';
 import { MigrationConnection } from './migration-connection';
+import { MigrationEventBus } from './migration-event-bus.service';
+import type { MigrationEvent, MigrationEventListener, RunEntrance } from './migration-events';
 import { MigrationPolicyService, type Entrance, type PolicyRequest } from './migration-policy.service';
 
 /** Session settings for the migrations' statements. */
@@ -48,6 +51,14 @@ export interface UpgradeOptions extends RunCallbacks {
   lockRetries?: number;
 }
 
+/** Which part of the history to show. */
+export interface HistoryFilter {
+  /** `A:B`: B and its ancestors down to A; either end may be left out. */
+  range?: string;
+  /** The newest N. */
+  limit?: number;
+}
+
 export interface RollbackOptions extends RunCallbacks {
   /** Revert the N most recently applied revisions (default 1 when `to` is absent). */
   steps?: number;
@@ -69,7 +80,17 @@ export class MigrationsService {
     private readonly runtime: MigrationRuntime,
     private readonly connection: MigrationConnection,
     private readonly policy: MigrationPolicyService,
+    private readonly events: MigrationEventBus,
   ) {}
+
+  /**
+   * Calls `listener` for each run event of that type (`plan`, `step.start`, `step.end`, `retry`, `failure`,
+   * `done`; `*` for all), from every entrance: the CLI, the boot hook, code. Returns a function that removes it.
+   * Apps with `@nestjs/event-emitter` also receive them as `migrations.<type>` (`@OnEvent('migrations.step.end')`).
+   */
+  on<T extends MigrationEvent['type']>(type: T | '*', listener: MigrationEventListener<T>): () => void {
+    return this.events.on(type, listener);
+  }
 
   /** The app's TypeORM data source. */
   get dataSource(): DataSource {
@@ -89,6 +110,11 @@ export class MigrationsService {
   /** What a mutating command changes, for its first line: the database (no password) and the ledger's schema. */
   describeTarget(): string {
     return `${this.connection.describe()} (schema ${this.connection.schema})`;
+  }
+
+  /** The database (no password) and the ledger's schema, as fields. */
+  target(): { database: string; schema: string } {
+    return { database: this.connection.describe(), schema: this.connection.schema };
   }
 
   /** The migration files on disk and their revision graph. */
@@ -117,14 +143,19 @@ export class MigrationsService {
     };
   }
 
-  /** `db history`: every revision, newest first, with when, by whom and how long it ran. */
-  async history(known?: LedgerState): Promise<HistoryEntry[]> {
+  /**
+   * `db history`: every revision, newest first, with when, by whom and how long it ran; `range` (`A:B`, see
+   * {@link revisionRange}) keeps B, its ancestors down to A; `limit` keeps the newest N.
+   */
+  async history(known?: LedgerState, filter: HistoryFilter = {}): Promise<HistoryEntry[]> {
     const state = known ?? (await this.state());
     const files = this.files();
     const { graph } = state;
     const current = new Set(state.current);
     const heads = new Set(graph.heads());
-    return [...graph.all()].reverse().map((rev) => {
+    const inRange = filter.range === undefined ? undefined : revisionRange(graph, filter.range, state.current);
+    const revisions = [...graph.all()].reverse().filter((rev) => !inRange || inRange.has(rev.id));
+    return revisions.slice(0, filter.limit ?? revisions.length).map((rev) => {
       const row = state.row(rev.id);
       const file = files.get(rev.id);
       return {
@@ -148,9 +179,17 @@ export class MigrationsService {
     });
   }
 
-  /** The audit log: every apply, revert and stamp, with who and when (`db history --log`). */
-  log(): Promise<LoggedEvent[]> {
-    return this.runtime.log();
+  /**
+   * The audit log (`db history --log`): every apply, revert and stamp, with who and when, newest first; the
+   * ledger keeps only what is applied now, the log keeps what happened. `range` keeps the events of those revisions.
+   */
+  async log(filter: HistoryFilter = {}): Promise<AuditEvent[]> {
+    const events = (await this.runtime.log())
+      .reverse()
+      .map(({ seq, at, event, revision, message, by, executionMs }) => ({ seq, at: at.toISOString(), event, revision, message, by, durationMs: executionMs }));
+    const inRange = filter.range === undefined ? undefined : revisionRange(this.files().graph, filter.range, (await this.state()).current);
+    const kept = inRange ? events.filter((event) => inRange.has(event.revision)) : events;
+    return kept.slice(0, filter.limit ?? kept.length);
   }
 
   /** `db heads`. */
@@ -172,11 +211,14 @@ export class MigrationsService {
 
   /** `db migrate [--to REV] [--dry-run] [--single-transaction]`: applies what is pending up to the target. */
   async upgrade(options: UpgradeOptions = {}): Promise<RunReport> {
-    return this.runtime.exclusive(async (run) => {
+    const mode = options.mode ?? 'apply';
+    const observer = this.observe(options.policy?.entrance ?? 'api', mode, options);
+    return observer.watch(() => this.runtime.exclusive(async (run) => {
+      assertFilesFound(run.files, run.state);
       const steps = run.state.upgrade(options.to ?? 'head');
-      const mode = options.mode ?? 'apply';
       const transaction = options.singleTransaction ? 'single' : 'each';
       run.validate(steps, { mode, transaction });
+      observer.plan(steps);
       await options.onPlan?.(steps, run.state);
       if (options.policy) this.policy.enforce(await this.policy.judge(run, steps, options.policy), options.policy);
       const settings = options.policy ? this.policy.settings(options.policy.entrance) : undefined;
@@ -185,31 +227,76 @@ export class MigrationsService {
         transaction,
         timeouts: options.timeouts ?? settings,
         lockRetries: options.lockRetries ?? settings?.lockRetries ?? 0,
-        onLockRetry: options.onLockRetry,
-        onStep: options.onStep,
+        onLockRetry: observer.onLockRetry,
+        onStep: observer.onStep,
       });
-    }, options.onLockWait);
+    }, options.onLockWait));
   }
 
   /** `db rollback -s N` / `db rollback --to REV`: reverts newest first. */
   async rollback(options: RollbackOptions = {}): Promise<RunReport> {
-    return this.runtime.exclusive(async (run) => {
+    const mode = options.mode ?? 'apply';
+    const observer = this.observe(options.entrance ?? 'api', mode, options);
+    return observer.watch(() => this.runtime.exclusive(async (run) => {
+      assertFilesFound(run.files, run.state);
       const steps = options.to !== undefined ? run.state.downgrade(options.to) : run.state.rollback(options.steps ?? 1);
+      observer.plan(steps);
       await options.onPlan?.(steps, run.state);
       const settings = options.entrance ? this.policy.settings(options.entrance) : undefined;
       return run.run(steps, {
-        mode: options.mode ?? 'apply',
+        mode,
         timeouts: settings,
         lockRetries: settings?.lockRetries ?? 0,
-        onLockRetry: options.onLockRetry,
-        onStep: options.onStep,
+        onLockRetry: observer.onLockRetry,
+        onStep: observer.onStep,
       });
-    }, options.onLockWait);
+    }, options.onLockWait));
+  }
+
+  /** Emits a run's events around the caller's own callbacks (see {@link MigrationsService.on}). */
+  private observe(entrance: RunEntrance, mode: 'apply' | 'dry-run' | 'stamp', callbacks: RunCallbacks) {
+    const emit = (event: MigrationEvent) => this.events.emit(event);
+    return {
+      plan: (steps: readonly Step[]) =>
+        emit({ type: 'plan', entrance, mode, steps: steps.map((step) => ({ revision: step.revision.id, message: step.revision.message, direction: step.direction })) }),
+      onStep: (event: StepEvent) => {
+        const { index, total, revision, message, direction } = event;
+        emit(event.phase === 'start' ? { type: 'step.start', entrance, index, total, revision, message, direction } : { type: 'step.end', entrance, index, total, revision, message, direction, ms: event.ms ?? 0 });
+        callbacks.onStep?.(event);
+      },
+      onLockRetry: (retry: LockRetry) => {
+        emit({ type: 'retry', entrance, ...retry });
+        callbacks.onLockRetry?.(retry);
+      },
+      watch: async <T extends RunReport | StampReport>(work: () => Promise<T>): Promise<T> => {
+        const started = performance.now();
+        try {
+          const result = await work();
+          const steps = 'steps' in result ? result.steps.map(({ revision, direction, ms }) => ({ revision, direction, ms })) : [];
+          emit({ type: 'done', entrance, mode, steps, totalMs: Math.round(performance.now() - started) });
+          return result;
+        } catch (error) {
+          const failed = error as { revision?: string; direction?: Direction; code?: unknown; message?: string };
+          emit({
+            type: 'failure',
+            entrance,
+            ...(typeof failed?.revision === 'string' ? { revision: failed.revision, direction: failed.direction } : {}),
+            code: error instanceof MigrationsError ? error.code : 'unexpected',
+            message: error instanceof Error ? error.message : String(error),
+            error,
+          });
+          throw error;
+        }
+      },
+    };
   }
 
   /** `db stamp [REV]`: makes the ledger say REV without running any migration; `base` empties it. */
-  async stamp(spec = 'head', options: Pick<RunCallbacks, 'onLockWait'> = {}): Promise<StampReport> {
-    return this.runtime.exclusive(async (run) => {
+  async stamp(spec = 'head', options: Pick<RunCallbacks, 'onLockWait'> & { entrance?: RunEntrance } = {}): Promise<StampReport> {
+    const observer = this.observe(options.entrance ?? 'api', 'stamp', {});
+    return observer.watch(() => this.runtime.exclusive(async (run) => {
+      // `base` empties the ledger on purpose; any other target would unmark every row because no file was found.
+      if (spec !== 'base') assertFilesFound(run.files, run.state);
       const plan = run.state.stamp(spec);
       const { graph } = run.state;
       const unknownStep = (id: string): Step => ({ direction: 'down', revision: { id, parents: [], message: '' } });
@@ -217,9 +304,10 @@ export class MigrationsService {
         ...plan.remove.map((id) => (graph.has(id) ? ({ direction: 'down', revision: graph.get(id) } as Step) : unknownStep(id))),
         ...plan.add.map((id) => ({ direction: 'up', revision: graph.get(id) }) as Step),
       ];
+      observer.plan(steps);
       await run.run(steps, { mode: 'stamp' });
       return { added: plan.add, removed: plan.remove };
-    }, options.onLockWait);
+    }, options.onLockWait));
   }
 
   /** `db migrate --sql` / `db rollback --sql`: the SQL a run would send, computed from the ledger as it is now. */
@@ -251,4 +339,17 @@ export class MigrationsService {
   exclusive<T>(work: (run: ExclusiveRun) => Promise<T>, onLockWait?: (wait: LockWait) => void): Promise<T> {
     return this.runtime.exclusive(work, onLockWait);
   }
+}
+
+/**
+ * The ledger has rows and no migration file was found at all: a wrong folder or a build that left the
+ * migrations out, not "newer code" (that knows some of them). Refused before anything runs, naming the folder.
+ */
+function assertFilesFound(files: MigrationFiles, state: LedgerState): void {
+  const reason = files.emptyReason();
+  if (!reason || !state.rows.length) return;
+  throw new SafetyRefusalError(
+    `No migration files were found (${reason}), but the database has ${state.rows.length} applied revision(s)`,
+    'Check migrationsDir / compiledMigrationsDir (MIGRATIONS_DIR, MIGRATIONS_COMPILED_DIR in the example app) and that the build compiles the migrations; `db stamp base` empties the ledger if they are really gone.',
+  );
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { findBesideEntry, locateCompiledMigrations, readJsonc } from './folder';
+import { buildStep, findBesideEntry, locateCompiledMigrations, readJsonc } from './folder';
 
 describe('locateCompiledMigrations', () => {
   let root: string;
@@ -84,4 +84,14 @@ describe('readJsonc', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('buildStep', () => {
+  const repo = join(__dirname, '..', '..', '..', '..', '..');
+
+  it('a folder the build tsconfig includes', () =>
+    expect(buildStep(join(repo, 'migrations'), join(repo, 'dist', 'migrations'), repo)).toEqual({ kind: 'build', includes: true, tsconfig: 'tsconfig.build.json' }));
+
+  it('a folder the build tsconfig leaves out', () =>
+    expect(buildStep(join(repo, 'test', 'fixtures', 'throwing'), join(repo, 'dist', 'x'), repo)).toEqual({ kind: 'build', includes: false, tsconfig: 'tsconfig.build.json' }));
 });

@@ -55,6 +55,31 @@ function fromTsconfig(sourceDir: string, cwd: string): CompiledLocation | undefi
   return undefined;
 }
 
+/**
+ * How a new migration file reaches the runtime: `as-is` when migrations load from their source folder
+ * (JavaScript, or TypeScript under ts-node/Jest); `build` when the app's build compiles them, with whether
+ * the build tsconfig's `include` covers the folder (`undefined`: no tsconfig says).
+ */
+export function buildStep(sourceDir: string, compiled?: string, cwd = process.cwd()): { kind: 'as-is' } | { kind: 'build'; includes?: boolean; tsconfig?: string } {
+  if (!compiled) {
+    const located = locateCompiledMigrations(sourceDir, process.argv[1], cwd);
+    if (located?.dir === sourceDir || (!located && (!hasTypeScript(sourceDir) || canRequireTypeScript()))) return { kind: 'as-is' };
+  }
+  for (const name of tsconfigCandidates(cwd)) {
+    const path = resolve(cwd, name);
+    if (!existsSync(path)) continue;
+    const include = readTsconfig(path)?.include;
+    if (!include) return { kind: 'build', includes: true, tsconfig: name };
+    const covers = include.some((pattern) => {
+      const root = commonRoot([pattern], dirname(path));
+      const below = relative(root, sourceDir);
+      return !below.startsWith('..') && !isAbsolute(below);
+    });
+    return { kind: 'build', includes: covers, tsconfig: name };
+  }
+  return { kind: 'build' };
+}
+
 function tsconfigCandidates(cwd: string): string[] {
   const nestCli = readJsonc(join(cwd, 'nest-cli.json')) as { compilerOptions?: { tsConfigPath?: unknown } } | undefined;
   const configured = nestCli?.compilerOptions?.tsConfigPath;
@@ -219,4 +244,10 @@ function hasTypeScript(dir: string): boolean {
 function canRequireTypeScript(): boolean {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return '.ts' in require.extensions || process.env.JEST_WORKER_ID !== undefined;
+}
+
+/** A path as people read it: relative to the working directory when inside it, else absolute. */
+export function displayPath(path: string, cwd = process.cwd()): string {
+  const below = relative(cwd, path);
+  return below && !below.startsWith('..') && !isAbsolute(below) ? below : path;
 }

@@ -1,5 +1,7 @@
+import { existsSync, statSync } from 'node:fs';
+import { UsageError } from '../../core/errors';
 import { RevisionGraph } from '../../core/revision-graph';
-import { migrationsFolder } from './folder';
+import { displayPath, migrationsFolder } from './folder';
 import type { MigrationFile } from './migration-file';
 import { revisionIdsFromFileNames, scanMigrationFolder } from './module-loader';
 
@@ -32,8 +34,26 @@ export class MigrationFiles {
 
   /** Reads the folder the location points at (the compiled twin of the sources). */
   static open(location: MigrationsLocation): MigrationFiles {
+    assertFolder(location.migrationsDir, 'migrationsDir', 'MIGRATIONS_DIR');
+    if (location.compiledMigrationsDir) assertFolder(location.compiledMigrationsDir, 'compiledMigrationsDir', 'MIGRATIONS_COMPILED_DIR', true);
     const dir = MigrationFiles.folder(location);
-    return new MigrationFiles(scanMigrationFolder(dir), dir);
+    const files = new MigrationFiles(scanMigrationFolder(dir), dir);
+    files.location = location;
+    return files;
+  }
+
+  private location?: MigrationsLocation;
+
+  /**
+   * Why there are no revisions, naming the folder: `migrations/ does not exist`, `migrations/ has no migration
+   * files`. `undefined` when there are some.
+   */
+  emptyReason(): string | undefined {
+    if (this.all.length) return undefined;
+    const source = this.location?.migrationsDir ?? this.dir;
+    const shown = (dir: string) => `${displayPath(dir)}/`;
+    if (!existsSync(source)) return `${shown(source)} does not exist`;
+    return this.dir === source ? `${shown(source)} has no migration files` : `${shown(this.dir)} (the compiled ${shown(source)}) has no migration files`;
   }
 
   /** The folder migrations load from, without reading it. */
@@ -63,5 +83,17 @@ export class MigrationFiles {
   /** The revision a row of TypeORM's own `migrations` table stands for (its `name`), if any file has it. */
   idForTypeormName(name: string): string | undefined {
     return this.idByTypeormName.get(name);
+  }
+}
+
+/** A migrations folder option that names a file (or, when configured explicitly, nothing) is a mistake to name at once. */
+function assertFolder(dir: string, option: string, variable: string, mustExist = false): void {
+  const shown = displayPath(dir);
+  if (!existsSync(dir)) {
+    if (mustExist) throw new UsageError(`${option} '${shown}' does not exist`, `Build the app, or point ${option} (${variable} in the example app) at the compiled migrations.`);
+    return;
+  }
+  if (!statSync(dir).isDirectory()) {
+    throw new UsageError(`${option} '${shown}' is not a folder`, `Point ${option} (${variable} in the example app) at the folder of your migration files.`);
   }
 }

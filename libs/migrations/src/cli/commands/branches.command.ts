@@ -9,11 +9,10 @@ export class BranchesCommand extends JsonCommandBase {
     super();
   }
 
-
   async run(_: string[], options: { json?: boolean } = {}): Promise<void> {
     const out = new CliOutput();
     const branches = this.migrations.branches();
-    if (options.json) return out.json(branches);
+    if (out.jsonMode) return out.json(branches);
     if (!branches.length) return out.line('No branch points: history is linear.');
     for (const point of branches) {
       out.line(`${out.bold(point.id)} (branchpoint)  ${point.message}`);

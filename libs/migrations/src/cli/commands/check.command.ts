@@ -15,12 +15,11 @@ export class CheckCommand extends JsonCommandBase {
     super();
   }
 
-
   async run(_: string[], options: { json?: boolean } = {}): Promise<void> {
     const out = new CliOutput();
     const report = await this.generator.check();
     if (!report.inSync) process.exitCode = DIFFERS;
-    if (options.json) return out.json(report);
+    if (out.jsonMode) return out.json(report);
     for (const entity of report.unregistered) {
       out.line(out.red(`unregistered: ${entity.className} in ${entity.file} is declared as an entity, but no loaded module imports it`));
     }

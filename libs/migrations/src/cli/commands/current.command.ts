@@ -13,13 +13,12 @@ export class CurrentCommand extends JsonCommandBase {
     super();
   }
 
-
   async run(_: string[], options: CurrentOptions = {}): Promise<void> {
     const out = new CliOutput();
     const state = await this.migrations.state();
     const status = await this.migrations.status(state);
     const edited = await this.migrations.edited(state);
-    if (options.json) return out.json({ ...status, edited });
+    if (out.jsonMode) return out.json({ ...status, edited });
     out.line(out.dim(`Database: ${status.database}`));
     if (!status.current.length && !status.unknown.length) out.line('Current revision: base (nothing applied)');
     const heads = new Set(status.heads);
@@ -32,10 +31,13 @@ export class CurrentCommand extends JsonCommandBase {
     for (const id of edited) {
       out.line(out.red(`${id}  (edited: its SQL changed since it was applied; put changes in a new migration)`));
     }
-    if (status.unknown.length) {
+    const empty = this.migrations.files().emptyReason();
+    if (status.unknown.length && empty) {
+      out.line(out.yellow(`No migration files were found (${empty}): check migrationsDir and that the build compiles the migrations.`));
+    } else if (status.unknown.length) {
       out.line(out.yellow(`Can't locate revision identified by '${status.unknown[0]}': deploy the code that has it, or \`db stamp <revision>\`.`));
     } else if (status.atHead) {
-      out.line(out.green(status.total ? 'Database is up to date.' : 'No migrations yet.'));
+      out.line(out.green(status.total ? 'Database is up to date.' : `No migrations yet: ${this.migrations.files().emptyReason()}.`));
     } else {
       const n = status.pending.length;
       out.line(out.yellow(`${n} pending migration${n === 1 ? '' : 's'}: run \`db migrate\` to apply ${n === 1 ? 'it' : 'them'}.`));

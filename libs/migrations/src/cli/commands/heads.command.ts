@@ -9,12 +9,11 @@ export class HeadsCommand extends JsonCommandBase {
     super();
   }
 
-
   async run(_: string[], options: { json?: boolean } = {}): Promise<void> {
     const out = new CliOutput();
     const heads = this.migrations.heads();
-    if (options.json) return out.json(heads);
-    if (!heads.length) return out.line('No migrations yet.');
+    if (out.jsonMode) return out.json(heads);
+    if (!heads.length) return out.line(`No migrations yet: ${this.migrations.files().emptyReason()}.`);
     out.table(heads.map((head) => [out.bold(head.id), '(head)', head.message]));
     if (heads.length > 1) out.line(out.yellow(`${heads.length} heads: merge them with \`db merge ${heads.map((h) => h.id).join(' ')}\`.`));
   }

@@ -1,38 +1,90 @@
-import { SubCommand } from 'nest-commander';
-import type { HistoryEntry } from '../../core/reports';
+import { Option, SubCommand } from 'nest-commander';
+import type { AuditEvent, HistoryEntry } from '../../core/reports';
 import { MigrationsService } from '../../nest/migrations.service';
+import { cliRun } from '../cli-run';
 import { JsonCommandBase } from '../json-command.base';
-import { CliOutput } from '../output';
+import { parseCount } from '../option-parsers';
+import { CliOutput, plural } from '../output';
 
-@SubCommand({ name: 'history', description: 'List every revision, newest first, with applied/pending/current/head marks' })
+interface HistoryOptions {
+  range?: string;
+  limit?: number;
+  log?: boolean;
+}
+
+@SubCommand({
+  name: 'history',
+  description: 'List every revision, newest first: applied/pending/current/head marks and when each ran (--verbose: by whom, how long, file); --log: every apply, revert and stamp',
+})
 export class HistoryCommand extends JsonCommandBase {
   constructor(private readonly migrations: MigrationsService) {
     super();
   }
 
+  @Option({ flags: '-r, --rev-range <from:to>', name: 'range', description: 'only revisions from FROM to TO (ids, prefixes, base, head, current; either may be empty)' })
+  parseRange(value: string): string {
+    return value;
+  }
 
-  async run(_: string[], options: { json?: boolean } = {}): Promise<void> {
+  @Option({ flags: '--limit <n>', description: 'only the newest N revisions (or events, with --log)' })
+  parseLimit(value: string): number {
+    return parseCount(value, 'Limit');
+  }
+
+  @Option({ flags: '--log', description: 'the audit log: every apply, revert and stamp, with who and when, newest first' })
+  parseLog(): boolean {
+    return true;
+  }
+
+  async run(_: string[], options: HistoryOptions = {}): Promise<void> {
     const out = new CliOutput();
-    const entries = await this.migrations.history();
-    if (options.json) return out.json(entries);
-    if (!entries.length) return out.line('No migrations yet: create one with `db migrate -m "message"`.');
-    out.table(entries.map((entry) => row(out, entry)));
-    const applied = entries.filter((entry) => entry.applied).length;
-    out.line(out.dim(`${entries.length} revisions, ${applied} applied, ${entries.length - applied} pending.`));
+    const filter = { range: options.range, limit: options.limit };
+    if (options.log) return out.result(await this.migrations.log(filter), (events) => printLog(out, events));
+    const entries = await this.migrations.history(undefined, filter);
+    out.result(entries, () => {
+      if (!entries.length) {
+        return out.line(options.range === undefined ? `No migrations yet (${this.migrations.files().emptyReason()}): create one with \`db migrate -m "message"\`.` : `No revisions in the range ${options.range}.`);
+      }
+      out.table(entries.map((entry) => row(out, entry, cliRun().verbose)));
+      const applied = entries.filter((entry) => entry.applied).length;
+      out.line(out.dim(`${plural(entries.length, 'revision')}, ${applied} applied, ${entries.length - applied} pending.`));
+    });
   }
 }
 
-function row(out: CliOutput, entry: HistoryEntry): string[] {
+/** `parents -> id  (marks)  state  when  [by  duration  file]  message`: `when` is when it ran, in UTC. */
+function row(out: CliOutput, entry: HistoryEntry, verbose: boolean): string[] {
   const parents = entry.parents.length ? entry.parents.join(', ') : '<base>';
   const marks = [entry.head && 'head', entry.current && 'current', entry.merge && 'merge', entry.branchPoint && 'branchpoint']
     .filter(Boolean)
     .join(', ');
   const state = entry.applied ? (entry.stamped ? out.cyan('stamped') : out.green('applied')) : out.yellow('pending');
-  return [
-    `${parents} -> ${out.bold(entry.id)}`,
-    marks ? `(${marks})` : '',
-    state,
-    entry.createdAt ? entry.createdAt.slice(0, 16).replace('T', ' ') : '',
-    entry.message,
-  ];
+  const when = entry.recordedBy === 'typeorm' ? 'applied by TypeORM' : entry.appliedAt ? utc(entry.appliedAt) : '';
+  const audit = verbose
+    ? [entry.recordedBy === 'ledger' ? (entry.appliedBy ?? '') : '', entry.durationMs === null ? '' : `${entry.durationMs} ms`, entry.file]
+    : [];
+  return [`${parents} -> ${out.bold(entry.id)}`, marks ? `(${marks})` : '', state, when, ...audit, entry.message];
+}
+
+function printLog(out: CliOutput, events: AuditEvent[]): void {
+  if (!events.length) return out.line('The audit log is empty: nothing was applied, reverted or stamped here yet.');
+  out.table(
+    events.map((event) => [
+      utc(event.at),
+      paintEvent(out, event.event),
+      out.bold(event.revision),
+      event.by,
+      event.durationMs === null ? '' : `${event.durationMs} ms`,
+      event.message,
+    ]),
+  );
+}
+
+function paintEvent(out: CliOutput, event: AuditEvent['event']): string {
+  return event === 'applied' ? out.green(event) : event === 'reverted' ? out.yellow(event) : out.cyan(event);
+}
+
+/** `2026-11-23 23:31:30Z`: seconds matter in an audit, and UTC reads the same on every server. */
+function utc(iso: string): string {
+  return `${iso.slice(0, 19).replace('T', ' ')}Z`;
 }

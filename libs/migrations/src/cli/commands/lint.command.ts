@@ -32,7 +32,7 @@ export class LintCommand extends JsonCommandBase {
     const report = await this.safety.lint(ids.map((id) => files.get(id)));
     const { findings } = report;
     if (blocking(findings).length) process.exitCode = BLOCKED;
-    if (options.json) return out.json({ revisions: ids, ...report });
+    if (out.jsonMode) return out.json({ revisions: ids, ...report });
     if (!ids.length) return out.line('Nothing to lint: no pending migrations.');
     if (report.catalogError) out.error(out.yellow(`warning: table sizes and column types could not be read, findings use their configured levels: ${report.catalogError}`));
     for (const finding of findings) out.line(paint(out, finding)(formatFinding(finding)));

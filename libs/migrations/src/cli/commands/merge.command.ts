@@ -1,7 +1,8 @@
-import { relative } from 'node:path';
+import { displayPath } from '../../adapter/files/folder';
 import { Option, SubCommand } from 'nest-commander';
 import { MigrationGenerator } from '../../nest/migration-generator.service';
 import { DbCommandBase } from '../db-command.base';
+import { nextStep } from '../next-step';
 import { CliOutput } from '../output';
 
 @SubCommand({
@@ -23,7 +24,10 @@ export class MergeCommand extends DbCommandBase {
   async run(revisions: string[], options: { message?: string } = {}): Promise<void> {
     const out = new CliOutput();
     const merged = await this.generator.merge(options.message, revisions);
-    out.line(out.green(`Generated merge revision ${merged.id} of ${merged.parents.join(', ')}: ${relative(process.cwd(), merged.file)}`));
-    out.line('Build (`npm run build`), then apply it with `db migrate`.');
+    const file = displayPath(merged.file);
+    out.result({ id: merged.id, parents: merged.parents, file }, () => {
+      out.line(out.green(`Generated merge revision ${merged.id} of ${merged.parents.join(', ')}: ${file}`));
+      out.line(nextStep(this.generator.buildStep(), this.generator.migrationsDir));
+    });
   }
 }

@@ -7,8 +7,8 @@ import { DbCommandBase } from '../db-command.base';
 import { generateMigration } from '../generate';
 import { printPlanSql } from '../offline-sql';
 import { parseRevisionSpec } from '../option-parsers';
-import { CliOutput } from '../output';
-import { describePosition } from '../position';
+import { CliOutput, plural } from '../output';
+import { runResult } from '../position';
 import { lockWaitPrinter, policyWarningPrinter, progressPrinter, refusalPrinter } from '../progress';
 
 export interface MigrateOptions {
@@ -100,25 +100,28 @@ export class MigrateCommand extends DbCommandBase {
       throw new UsageError('--empty, --rename and --allow-unregistered go with -m "message"');
     }
     if (options.sql && (options.dryRun || options.singleTransaction)) throw new UsageError('--sql prints the SQL and runs nothing: it does not take --dry-run or --single-transaction');
-    if (options.sql) return printPlanSql(out, await this.migrations.sql({ direction: 'up', to: options.to }));
-    out.line(out.dim(`${options.dryRun ? 'Dry run on' : 'Migrating'} ${this.migrations.describeTarget()}`));
+    if (options.sql) return out.result(await this.migrations.sql({ direction: 'up', to: options.to }), (plan) => printPlanSql(out, plan));
+    out.note(out.dim(`${options.dryRun ? 'Dry run on' : 'Migrating'} ${this.migrations.describeTarget()}`));
+    const progress = progressPrinter(out);
     const report = await this.migrations.upgrade({
       to: options.to,
       mode: options.dryRun ? 'dry-run' : 'apply',
       singleTransaction: options.singleTransaction,
       policy: { entrance: 'cli', allowDestructive: options.allowDestructive, acceptEdited: options.acceptEdited, onWarning: policyWarningPrinter(out), onRefusal: refusalPrinter(out) },
-      onStep: progressPrinter(out),
+      onStep: progress,
       onLockWait: lockWaitPrinter(out),
       onLockRetry: ({ revision, retry, retries, pauseMs }) =>
         out.error(out.yellow(`warning: ${revision} waited longer than lock_timeout for a table lock and was rolled back: retry ${retry}/${retries} in ${pauseMs} ms`)),
+    }).finally(() => progress.end());
+    const { result, at } = await runResult(this.migrations, report, !!options.dryRun);
+    out.result(result, () => {
+      const n = plural(report.steps.length, 'migration');
+      const empty = this.migrations.files().emptyReason();
+      if (!report.steps.length) return out.line(empty ? `Nothing to apply: there are no migrations (${empty}).` : `Nothing to apply: the database is at ${at}.`);
+      if (options.dryRun) {
+        return out.line(out.green(`Dry run: ${n} ran and ${report.steps.length === 1 ? 'was' : 'were'} rolled back in ${report.totalMs} ms; the database is unchanged, at ${at}.`));
+      }
+      out.line(out.green(`Applied ${n} in ${report.totalMs} ms; now at ${at}.`));
     });
-    const at = describePosition(await this.migrations.status());
-    const n = report.steps.length;
-    if (options.dryRun) {
-      out.line(n ? out.green(`Dry run: ${n} migration${n === 1 ? '' : 's'} ran and ${n === 1 ? 'was' : 'were'} rolled back in ${report.totalMs} ms; the database is unchanged, at ${at}.`) : `Nothing to apply: the database is at ${at}.`);
-      return;
-    }
-    if (!n) return out.line(`Nothing to apply: the database is at ${at}.`);
-    out.line(out.green(`Applied ${n} migration${n === 1 ? '' : 's'} in ${report.totalMs} ms; now at ${at}.`));
   }
 }

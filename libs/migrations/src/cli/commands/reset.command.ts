@@ -1,8 +1,9 @@
 import { Option, SubCommand } from 'nest-commander';
+import { MigrationsService } from '../../nest/migrations.service';
 import { ResetService } from '../../nest/reset.service';
 import { SeedService } from '../../nest/seed.service';
 import { DbCommandBase } from '../db-command.base';
-import { CliOutput } from '../output';
+import { CliOutput, plural } from '../output';
 import { progressPrinter } from '../progress';
 
 interface ResetOptions {
@@ -16,6 +17,7 @@ export class ResetCommand extends DbCommandBase {
   constructor(
     private readonly resets: ResetService,
     private readonly seeds: SeedService,
+    private readonly migrations: MigrationsService,
   ) {
     super();
   }
@@ -37,11 +39,15 @@ export class ResetCommand extends DbCommandBase {
 
   async run(_: string[], options: ResetOptions = {}): Promise<void> {
     const out = new CliOutput();
-    const report = await this.resets.reset({ force: options.force, confirm: options.confirm, onStep: progressPrinter(out) });
-    out.line(out.green(`Reset: dropped ${report.dropped.length} object(s), applied ${report.migrated.steps.length} migration(s).`));
-    if (options.seed) {
-      const events = await this.seeds.seed({ onSeeder: (event) => out.line(`${event.outcome} ${event.seeder}${event.reason ? `: ${event.reason}` : ''}`) });
-      out.line(out.green(`Seeded: ${events.filter((event) => event.outcome === 'seeded').length} seeder(s).`));
-    }
+    out.note(out.dim(`Resetting ${this.migrations.describeTarget()}`));
+    const progress = progressPrinter(out);
+    const report = await this.resets.reset({ force: options.force, confirm: options.confirm, onStep: progress }).finally(() => progress.end());
+    out.note(out.green(`Reset: dropped ${plural(report.dropped.length, 'object')}, applied ${plural(report.migrated.steps.length, 'migration')}.`));
+    const seeders = options.seed
+      ? await this.seeds.seed({ onSeeder: (event) => out.note(`${event.outcome} ${event.seeder}${event.reason ? `: ${event.reason}` : ''}`) })
+      : undefined;
+    out.result({ ...this.migrations.target(), dropped: report.dropped, steps: report.migrated.steps, totalMs: report.migrated.totalMs, ...(seeders ? { seeders } : {}) }, () => {
+      if (seeders) out.line(out.green(`Seeded: ${plural(seeders.filter((event) => event.outcome === 'seeded').length, 'seeder')}.`));
+    });
   }
 }

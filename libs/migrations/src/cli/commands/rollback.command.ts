@@ -3,9 +3,9 @@ import { UsageError } from '../../core/errors';
 import { MigrationsService } from '../../nest/migrations.service';
 import { DbCommandBase } from '../db-command.base';
 import { parseRevisionSpec, parseSteps } from '../option-parsers';
-import { CliOutput } from '../output';
+import { CliOutput, plural } from '../output';
 import { printPlanSql } from '../offline-sql';
-import { describePosition } from '../position';
+import { runResult } from '../position';
 import { lockWaitPrinter, progressPrinter } from '../progress';
 
 interface RollbackOptions {
@@ -45,21 +45,23 @@ export class RollbackCommand extends DbCommandBase {
     const out = new CliOutput();
     if (options.steps !== undefined && options.to !== undefined) throw new UsageError('Give either -s/--steps or --to, not both');
     if (options.sql && options.dryRun) throw new UsageError('--sql prints the SQL and runs nothing: it does not take --dry-run');
-    if (options.sql) return printPlanSql(out, await this.migrations.sql({ direction: 'down', steps: options.steps, to: options.to }));
-    out.line(out.dim(`${options.dryRun ? 'Dry run on' : 'Rolling back'} ${this.migrations.describeTarget()}`));
+    if (options.sql) return out.result(await this.migrations.sql({ direction: 'down', steps: options.steps, to: options.to }), (plan) => printPlanSql(out, plan));
+    out.note(out.dim(`${options.dryRun ? 'Dry run on' : 'Rolling back'} ${this.migrations.describeTarget()}`));
+    const progress = progressPrinter(out);
     const report = await this.migrations.rollback({
       steps: options.steps,
       to: options.to,
       mode: options.dryRun ? 'dry-run' : 'apply',
       entrance: 'cli',
-      onStep: progressPrinter(out),
+      onStep: progress,
       onLockWait: lockWaitPrinter(out),
+    }).finally(() => progress.end());
+    const { result, at } = await runResult(this.migrations, report, !!options.dryRun);
+    out.result(result, () => {
+      const n = plural(report.steps.length, 'migration');
+      if (!report.steps.length) return out.line(`Nothing to revert: the database is at ${at}.`);
+      if (options.dryRun) return out.line(out.green(`Dry run: ${n} reverted and rolled back in ${report.totalMs} ms; the database is unchanged, at ${at}.`));
+      out.line(out.green(`Reverted ${n} in ${report.totalMs} ms; now at ${at}.`));
     });
-    const at = describePosition(await this.migrations.status());
-    const n = report.steps.length;
-    const plural = `migration${n === 1 ? '' : 's'}`;
-    if (!n) return out.line(`Nothing to revert: the database is at ${at}.`);
-    if (options.dryRun) return out.line(out.green(`Dry run: ${n} ${plural} reverted and rolled back in ${report.totalMs} ms; the database is unchanged, at ${at}.`));
-    out.line(out.green(`Reverted ${n} ${plural} in ${report.totalMs} ms; now at ${at}.`));
   }
 }

@@ -5,6 +5,7 @@
 import type { CheckLevel } from '../safety';
 import type { RuleGroup } from './lint-model';
 import { RULES_BY_ID } from './rules';
+import { editDistance } from '../similar-name';
 
 /** Option keys that set every rule of a group. */
 export const GROUP_ALIASES: Readonly<Record<string, RuleGroup>> = {
@@ -61,16 +62,4 @@ export function closeCheckName(name: string): string | undefined {
   }
   const allowed = Math.max(1, Math.floor(name.length / 6));
   return best && best.distance <= allowed ? best.name : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

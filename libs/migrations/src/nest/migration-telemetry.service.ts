@@ -1,0 +1,85 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { Attributes, Counter, Histogram, Span, Tracer } from '@opentelemetry/api';
+import { MigrationEventBus } from './migration-event-bus.service';
+import type { MigrationEvent, RunEntrance } from './migration-events';
+import { optionalRequire } from './optional-require';
+
+type OtelApi = typeof import('@opentelemetry/api');
+
+/**
+ * OpenTelemetry for runs, when the app has `@opentelemetry/api` (an optional peer) and registers an SDK:
+ * a span per run (`migrations.run`) with a child span per migration (`migration up <id>`), and metrics:
+ * `migrations.duration` (histogram of each migration's duration, ms), `migrations.steps` (migrations run) and
+ * `migrations.failures` (failed runs), each with the direction, entrance and outcome as attributes. Without
+ * the package it does nothing; with the package and no SDK, the API's no-op tracer and meter cost nothing.
+ */
+@Injectable()
+export class MigrationTelemetry implements OnModuleInit {
+  constructor(private readonly events: MigrationEventBus) {}
+
+  onModuleInit(): void {
+    const api = optionalRequire<OtelApi>('@opentelemetry/api');
+    if (api) this.events.on('*', recorder(api));
+  }
+}
+
+/** Turns run events into spans and metrics; one run at a time per entrance (the lock makes runs sequential). */
+function recorder(api: OtelApi): (event: MigrationEvent) => void {
+  const tracer: Tracer = api.trace.getTracer('nest-migrations');
+  const meter = api.metrics.getMeter('nest-migrations');
+  const duration: Histogram = meter.createHistogram('migrations.duration', { unit: 'ms', description: 'Duration of each migration run by nest-migrations' });
+  const steps: Counter = meter.createCounter('migrations.steps', { description: 'Migrations applied or reverted' });
+  const failures: Counter = meter.createCounter('migrations.failures', { description: 'Runs that failed or were refused' });
+  const runs = new Map<RunEntrance, Span>();
+  const current = new Map<RunEntrance, Span>();
+  return (event) => {
+    const base: Attributes = { 'migrations.entrance': event.entrance, 'db.system': 'postgresql' };
+    switch (event.type) {
+      case 'plan': {
+        runs.get(event.entrance)?.end();
+        runs.set(event.entrance, tracer.startSpan('migrations.run', { attributes: { ...base, 'migrations.mode': event.mode, 'migrations.count': event.steps.length } }));
+        return;
+      }
+      case 'step.start': {
+        const run = runs.get(event.entrance);
+        const parent = run ? api.trace.setSpan(api.context.active(), run) : undefined;
+        const attributes = { ...base, 'migrations.revision': event.revision, 'migrations.direction': event.direction, 'migrations.message': event.message, 'migrations.index': event.index };
+        current.set(event.entrance, tracer.startSpan(`migration ${event.direction} ${event.revision}`, { attributes }, parent));
+        return;
+      }
+      case 'step.end': {
+        current.get(event.entrance)?.end();
+        current.delete(event.entrance);
+        const attributes = { ...base, 'migrations.direction': event.direction };
+        duration.record(event.ms, attributes);
+        steps.add(1, attributes);
+        return;
+      }
+      case 'retry': {
+        current.get(event.entrance)?.addEvent('lock_timeout retry', { 'migrations.retry': event.retry, 'migrations.pause_ms': event.pauseMs });
+        return;
+      }
+      case 'failure': {
+        for (const span of [current.get(event.entrance), runs.get(event.entrance)]) {
+          if (!span) continue;
+          if (event.error instanceof Error) span.recordException(event.error);
+          span.setAttribute('migrations.error_code', event.code);
+          span.setStatus({ code: api.SpanStatusCode.ERROR, message: event.message });
+          span.end();
+        }
+        current.delete(event.entrance);
+        runs.delete(event.entrance);
+        failures.add(1, { ...base, 'migrations.error_code': event.code });
+        return;
+      }
+      case 'done': {
+        const run = runs.get(event.entrance);
+        run?.setAttribute('migrations.total_ms', event.totalMs);
+        run?.setStatus({ code: api.SpanStatusCode.OK });
+        run?.end();
+        runs.delete(event.entrance);
+        return;
+      }
+    }
+  };
+}
