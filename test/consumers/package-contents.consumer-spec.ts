@@ -32,8 +32,8 @@ describe('the packed package', () => {
     }
   });
 
-  it('marks terminus, PGlite, @nestjs/testing, @nestjs/event-emitter and @opentelemetry/api as optional peers', () => {
-    expect(Object.keys(manifest.peerDependenciesMeta).sort()).toEqual(['@electric-sql/pglite', '@nestjs/event-emitter', '@nestjs/terminus', '@nestjs/testing', '@opentelemetry/api']);
+  it('marks terminus, PGlite, @nestjs/testing, @nestjs/event-emitter, @opentelemetry/api and esbuild (fast start) as optional peers', () => {
+    expect(Object.keys(manifest.peerDependenciesMeta).sort()).toEqual(['@electric-sql/pglite', '@nestjs/event-emitter', '@nestjs/terminus', '@nestjs/testing', '@opentelemetry/api', 'esbuild']);
     for (const name of Object.keys(manifest.peerDependenciesMeta)) expect(manifest.peerDependencies[name]).toBeDefined();
   });
 
