@@ -38,7 +38,7 @@ describe('schemaDrift', () => {
         indexes: [users.indexes[0]],
       },
       table('notes', [column('body', 'text')]),
-    ]);
+    ], { sequences: [{ ...ledgerSeq, name: 'notes_id_seq', ownedBy: 'public.notes.id' }] });
     expect(schemaDrift(snapshot([users]), live, scope)).toEqual([
       { kind: 'changed', type: 'column', name: 'public.users.id', expected: "integer NOT NULL DEFAULT nextval('users_id_seq'::regclass)", live: 'integer NOT NULL DEFAULT 1' },
       { kind: 'added', type: 'column', name: 'public.users.nickname', live: 'character varying(40) NULL' },
@@ -74,6 +74,13 @@ describe('schemaDrift', () => {
     const live = snapshot([users, { ...billing, columns: [] }, elsewhere], { schemas: ['billing', 'public', 'reporting'] });
     expect(managedSchemas(built, scope)).toEqual(new Set(['public', 'billing']));
     expect(schemaDrift(built, live, scope).map((item) => `${item.kind} ${item.type} ${item.name}`)).toEqual(['dropped column billing.invoices.id']);
+  });
+
+  it('keeps a sequence apart only when its table is not added or dropped as a whole', () => {
+    const counter = { ...ledgerSeq, name: 'users_counter_seq', ownedBy: 'public.users.id' };
+    expect(schemaDrift(snapshot([users]), snapshot([users], { sequences: [counter] }), scope)).toEqual([
+      { kind: 'added', type: 'sequence', name: 'public.users_counter_seq', live: expect.stringContaining('OWNED BY public.users.id') },
+    ]);
   });
 
   it('ignores column order, extensions and PostgreSQL 18 not-null constraints', () => {

@@ -60,14 +60,24 @@ const TYPES = [
 
 /**
  * The differences between what the applied migrations build (`built`) and the live database (`live`), in the
- * managed schemas only, the ignored relations left out. Not compared: extensions (database-wide, and TypeORM
- * creates some when it connects), column order (an `ADD COLUMN` always appends), and PostgreSQL 18's
+ * managed schemas only, the ignored relations left out. Not compared: the schemas themselves (their objects
+ * are), extensions (database-wide, and TypeORM creates some when it connects), column order (an `ADD COLUMN` always appends), and PostgreSQL 18's
  * not-null constraints (nullability is compared on the column, the same on every server version).
  */
 export function schemaDrift(built: CatalogSnapshot, live: CatalogSnapshot, scope: DriftScope): DriftItem[] {
   const schemas = managedSchemas(built, scope);
-  return diffCatalogs(inScope(built, schemas, scope.ignore), inScope(live, schemas, scope.ignore)).map(toDriftItem);
+  const items = diffCatalogs(inScope(built, schemas, scope.ignore), inScope(live, schemas, scope.ignore)).map(toDriftItem);
+  // A sequence owned by a table added or dropped as a whole is part of that table's line.
+  const wholeTables = new Set(items.filter((item) => item.type === 'table' && item.kind !== 'changed').map((item) => item.name));
+  const owners = new Map([...built.sequences, ...live.sequences].map((s) => [`${s.schema}.${s.name}`, s.ownedBy]));
+  const ownedByWhole = (item: DriftItem) => {
+    const owner = item.type === 'sequence' ? owners.get(item.name) : null;
+    return !!owner && item.kind !== 'changed' && wholeTables.has(owner.slice(0, owner.lastIndexOf('.')));
+  };
+  return items.filter((item) => item.type !== COLUMN_ORDER && !ownedByWhole(item));
 }
+
+const COLUMN_ORDER = 'column order of table';
 
 /** The declared schemas, plus every schema in which the migrations build something. */
 export function managedSchemas(built: CatalogSnapshot, scope: Pick<DriftScope, 'schemas'>): Set<string> {
@@ -88,11 +98,11 @@ export function inScope(snapshot: CatalogSnapshot, schemas: ReadonlySet<string>,
     return isIgnored(schema, table);
   };
   return {
-    schemas: snapshot.schemas.filter((schema) => schemas.has(schema)),
+    // A managed schema is there on both sides or its objects say it; the ledger creates its own schema when missing.
+    schemas: [],
     extensions: [],
     tables: keep(snapshot.tables).map((table) => ({
       ...table,
-      columns: [...table.columns].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
       constraints: table.constraints.filter((constraint) => constraint.type !== 'n'),
     })),
     views: keep(snapshot.views),
