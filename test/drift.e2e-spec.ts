@@ -41,6 +41,19 @@ describe('db check: drift of the live database (example app)', () => {
     expect(text.code).toBe(0);
   });
 
+  it('with revisions the code does not know (newer code migrated it), says drift was not checked', async () => {
+    await db.query(`INSERT INTO migrations_ledger (revision, message) VALUES ('ffffffffffff', 'from newer code')`);
+    try {
+      const text = await cli('db', 'check');
+      expect(text.stdout).toContain('Drift not checked: the live database has revisions the code does not know (ffffffffffff)');
+      expect(text.code).toBe(0);
+      const json = await cli('db', 'check', '--json');
+      expect(JSON.parse(json.stdout)).toMatchObject({ inSync: true, drift: { checked: false, skipped: 'unknown-revisions', unknown: ['ffffffffffff'], differences: [] } });
+    } finally {
+      await db.query(`DELETE FROM migrations_ledger WHERE revision = 'ffffffffffff'`);
+    }
+  });
+
   describe('after changes by hand', () => {
     beforeAll(async () => {
       await db.query('ALTER TABLE users ADD COLUMN nickname varchar(40)');

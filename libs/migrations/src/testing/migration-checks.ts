@@ -154,7 +154,7 @@ export function migrationChecks(options: MigrationChecksOptions): MigrationCheck
 
     entitiesMatchMigrations: () =>
       onEmptyDatabase(async (app) => {
-        const report = await app.generator.check();
+        const report = await app.generator.check({ entitiesOnly: true });
         if (report.inSync) return;
         const parts: string[] = [];
         if (report.differences.length) {
