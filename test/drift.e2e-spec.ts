@@ -106,6 +106,31 @@ describe('db check: drift of the live database (example app)', () => {
       expect(JSON.parse(json.stdout)).toMatchObject({ inSync: true, drift: { checked: false, skipped: 'entities-only', differences: [] } });
     });
 
+    it('names types, constraints, sequences and views too', async () => {
+      await db.query(`CREATE TYPE mood AS ENUM ('calm', 'busy')`);
+      await db.query('ALTER TABLE products ADD CONSTRAINT products_name_key UNIQUE (name)');
+      await db.query('ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0)');
+      await db.query('ALTER TABLE orders DROP CONSTRAINT "FK_a922b820eeef29ac1c6800e826a"');
+      await db.query('ALTER SEQUENCE products_id_seq INCREMENT BY 10');
+      await db.query('CREATE VIEW active_users AS SELECT id, email FROM users WHERE is_active');
+      const result = await cli('db', 'check', '--json');
+      expect(result.code).toBe(1);
+      const named = JSON.parse(result.stdout).drift.differences.map((d: { kind: string; type: string; name: string }) => `${d.kind} ${d.type} ${d.name}`);
+      expect(named).toEqual(
+        expect.arrayContaining([
+          'added enum public.mood',
+          'added constraint public.products.products_name_key',
+          'added constraint public.orders.orders_total_check',
+          'dropped constraint public.orders.FK_a922b820eeef29ac1c6800e826a',
+          'changed sequence public.products_id_seq',
+          'added view public.active_users',
+        ]),
+      );
+      // The unique constraint's own index is on the constraint's line, not a line of its own.
+      expect(named).not.toContain('added index public.products.products_name_key');
+      expect(named).toHaveLength(11);
+    });
+
     it('an unknown option is one clear line and exit 2', async () => {
       const result = await cli('db', 'check', '--entity-only');
       expect(result.code).toBe(2);

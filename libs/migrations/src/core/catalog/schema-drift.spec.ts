@@ -83,6 +83,18 @@ describe('schemaDrift', () => {
     ]);
   });
 
+  it("reports a constraint's own index (primary key, unique) on the constraint's line only", () => {
+    const live = snapshot([
+      {
+        ...users,
+        constraints: [...users.constraints, { name: 'users_email_key', type: 'u', definition: 'UNIQUE (email)' }],
+        indexes: [...users.indexes, { name: 'users_email_key', definition: 'CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email)' }],
+      },
+    ]);
+    expect(schemaDrift(snapshot([users]), live, scope)).toEqual([{ kind: 'added', type: 'constraint', name: 'public.users.users_email_key', live: 'UNIQUE (email)' }]);
+    expect(schemaDrift(live, snapshot([users]), scope)).toEqual([{ kind: 'dropped', type: 'constraint', name: 'public.users.users_email_key', expected: 'UNIQUE (email)' }]);
+  });
+
   it('ignores column order, extensions and PostgreSQL 18 not-null constraints', () => {
     const live = snapshot([{ ...users, columns: [...users.columns].reverse(), constraints: [...users.constraints, { name: 'users_id_not_null', type: 'n', definition: 'NOT NULL id' }] }], {
       extensions: [{ name: 'pgcrypto', version: '1.3', schema: 'public' }],

@@ -74,7 +74,10 @@ export function schemaDrift(built: CatalogSnapshot, live: CatalogSnapshot, scope
     const owner = item.type === 'sequence' ? owners.get(item.name) : null;
     return !!owner && item.kind !== 'changed' && wholeTables.has(owner.slice(0, owner.lastIndexOf('.')));
   };
-  return items.filter((item) => item.type !== COLUMN_ORDER && !ownedByWhole(item));
+  // A primary key, unique or exclusion constraint brings an index of the same name: the constraint's line says it.
+  const constraints = new Set(items.filter((item) => item.type === 'constraint').map((item) => `${item.kind} ${item.name}`));
+  const constraintIndex = (item: DriftItem) => item.type === 'index' && constraints.has(`${item.kind} ${item.name}`);
+  return items.filter((item) => item.type !== COLUMN_ORDER && !ownedByWhole(item) && !constraintIndex(item));
 }
 
 const COLUMN_ORDER = 'column order of table';
