@@ -10,7 +10,9 @@ export type { StatusReport, HistoryEntry, AuditEvent, RunReport, StampReport, St
 export { runApp, runCli, runCommand, type RunAppOptions } from './cli/run-app';
 export type { RevisionInfo } from './adapter/files/migration-file';
 export * from './core/errors';
-export { MigrationGenerator, type GenerateOptions, type GenerateReport, type CheckReport } from './nest/migration-generator.service';
+export { MigrationGenerator, type GenerateOptions, type GenerateReport, type CheckOptions, type CheckReport } from './nest/migration-generator.service';
+export { SchemaDriftService, type DriftReport } from './nest/schema-drift.service';
+export type { DriftItem, DriftKind } from './core/catalog/schema-drift';
 export { BootMigrator, BootMigrationError, type BootState } from './nest/boot-migrator.service';
 export { SafetyChecksService, type JudgeOptions, type LintReport } from './nest/safety-checks.service';
 export {

@@ -26,13 +26,6 @@ export {
   type MigrationChecksOptions,
 } from './testing/migration-checks';
 export type { AppModuleSource, ModuleImport } from './testing/app-under-test';
-export {
-  dumpCatalog,
-  formatCatalog,
-  type CatalogColumn,
-  type CatalogQuery,
-  type CatalogSnapshot,
-  type CatalogTable,
-  type DumpCatalogOptions,
-} from './testing/catalog-snapshot';
-export { diffCatalogs, formatCatalogDiff, type CatalogDifference } from './testing/catalog-diff';
+export { dumpCatalog, type CatalogQuery, type DumpCatalogOptions } from './adapter/catalog-reader';
+export { formatCatalog, type CatalogColumn, type CatalogSnapshot, type CatalogTable } from './core/catalog/catalog-snapshot';
+export { diffCatalogs, formatCatalogDiff, type CatalogDifference } from './core/catalog/catalog-diff';

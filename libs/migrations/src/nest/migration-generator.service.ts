@@ -1,5 +1,6 @@
 import { buildStep } from '../adapter/files/folder';
 import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 import { scanEntityDeclarations, type DeclaredEntity } from '../adapter/entity-scan';
 import { writeMigrationFile } from '../adapter/files/migration-file-writer';
 import { newRevisionId } from '../adapter/files/revision-id';
@@ -17,6 +18,7 @@ import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
 import type { ResolvedMigrationsOptions } from './migrations-options';
 import { MigrationsService } from './migrations.service';
 import { SafetyChecksService } from './safety-checks.service';
+import { SchemaDriftService, type DriftReport } from './schema-drift.service';
 
 export interface GenerateOptions {
   message: string;
@@ -45,11 +47,19 @@ export interface GenerateReport {
 
 /** What `db check` found. Stable shape: it is also the `--json` output. */
 export interface CheckReport {
+  /** Entities, migrations and the live database agree, and every entity file is registered. */
   inSync: boolean;
   /** Statements a migration would need for the migrations to match the entities. */
   differences: string[];
   unregistered: DeclaredEntity[];
   shadow: 'server' | 'pglite';
+  /** The live database against what its applied migrations build. */
+  drift: DriftReport;
+}
+
+export interface CheckOptions {
+  /** Compare the entities with the migrations only, not the live database (`--entities-only`). */
+  entitiesOnly?: boolean;
 }
 
 interface Diffed {
@@ -70,6 +80,7 @@ export class MigrationGenerator {
     @Inject(RESOLVED_MIGRATIONS_OPTIONS) private readonly options: ResolvedMigrationsOptions,
     private readonly migrations: MigrationsService,
     private readonly safety: SafetyChecksService,
+    private readonly drift: SchemaDriftService,
   ) {}
 
   /** `db migrate -m MSG`. */
@@ -84,12 +95,24 @@ export class MigrationGenerator {
     return this.write(message, parents, diffed);
   }
 
-  /** `db check`: do the entities match the migrations, and is every entity file registered? */
-  async check(): Promise<CheckReport> {
+  /**
+   * `db check`: do the entities match the migrations, is every entity file registered, and (unless
+   * `entitiesOnly`) is the live database what its applied migrations build?
+   */
+  async check(options: CheckOptions = {}): Promise<CheckReport> {
     const unregistered = this.unregistered();
-    const diffed = await this.diff([], undefined);
+    const state = options.entitiesOnly || !this.options.checkLiveDatabase ? undefined : await this.migrations.state();
+    // When nothing is pending, the shadow replayed to head for the entities is also the live database's.
+    let atHead: Parameters<SchemaDriftService['check']>[1];
+    const onShadow =
+      state && this.drift.headIsApplied(state)
+        ? async (shadow: DataSource, kind: 'server' | 'pglite') => void (atHead = { catalog: await this.drift.readCatalog(shadow), kind })
+        : undefined;
+    const diffed = await this.diff([], undefined, onShadow);
     const differences = diffed.up.map((statement) => statement.sql);
-    return { inSync: !differences.length && !unregistered.length, differences, unregistered, shadow: diffed.shadow };
+    const drift: DriftReport = state ? await this.drift.check(state, atHead) : { checked: false, skipped: 'entities-only', differences: [] };
+    const inSync = !differences.length && !unregistered.length && !drift.differences.length;
+    return { inSync, differences, unregistered, shadow: diffed.shadow, drift };
   }
 
   /** How a file written to the migrations folder reaches `db migrate`: loaded as is, or through the app's build. */
@@ -137,12 +160,18 @@ export class MigrationGenerator {
     return scanEntityDeclarations(this.options.sourceRoot).filter((declared) => !known.has(declared.className));
   }
 
-  private async diff(requested: readonly Rename[], confirm: GenerateOptions['confirm']): Promise<Diffed> {
+  /** `onShadow` sees the shadow once the migrations are replayed, before the entities are diffed on it. */
+  private async diff(
+    requested: readonly Rename[],
+    confirm: GenerateOptions['confirm'],
+    onShadow?: (shadow: DataSource, kind: 'server' | 'pglite') => Promise<void>,
+  ): Promise<Diffed> {
     const files = this.migrations.files();
     const main = this.migrations.dataSource;
     const shadow = await openShadow(main);
     try {
       await replayMigrations(shadow.dataSource, files.graph.all().map((rev) => files.get(rev.id)));
+      if (onShadow) await onShadow(shadow.dataSource, shadow.kind);
       const keep = [this.options.ledgerTable, ...(this.options.typeormMigrationsTable ? [this.options.typeormMigrationsTable] : [])];
       const differ = new SchemaDiffer(shadow.dataSource, keep);
       const { before, after } = await differ.shapes();

@@ -116,6 +116,12 @@ export interface MigrationsModuleOptions {
   sourceRoot?: string;
   /** Module that generated migrations import the `RevisionInfo` type from. Default: `nest-migrations`. */
   revisionTypeImport?: string;
+  /**
+   * `db check` also compares the live database with what its applied migrations build (drift: objects added,
+   * changed or dropped by hand); `false` compares only the entities with the migrations, as `--entities-only`
+   * does. Default: true.
+   */
+  checkLiveDatabase?: boolean;
   /** Safety check levels (boot hook and `db lint`). */
   checks?: SafetyChecksOptions;
   /** Table size thresholds of the size-aware lint rules; `false` ignores sizes (every finding at its configured level). */
@@ -142,6 +148,7 @@ export interface ResolvedMigrationsOptions {
   mirrorToTypeormTable: 'auto' | 'always' | 'never';
   sourceRoot: string;
   revisionTypeImport: string;
+  checkLiveDatabase: boolean;
   /** As given (families and rules unset stay unset, so each rule keeps its own default), plus `integrity`. */
   checks: Required<Pick<SafetyChecksOptions, 'integrity'>> & SafetyChecksOptions;
   tableSizes: Required<TableSizeOptions> | false;

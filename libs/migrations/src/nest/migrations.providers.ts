@@ -13,6 +13,7 @@ import type { MigrationsModuleOptions } from './migrations-options';
 import { MigrationsService } from './migrations.service';
 import { resolveOptions } from './options-validation';
 import { ResetService } from './reset.service';
+import { SchemaDriftService } from './schema-drift.service';
 import { SafetyChecksService } from './safety-checks.service';
 import { SeedService } from './seed.service';
 
@@ -30,6 +31,7 @@ export const MIGRATIONS_PROVIDERS: Provider[] = [
   SafetyChecksService,
   MigrationPolicyService,
   MigrationsService,
+  SchemaDriftService,
   MigrationGenerator,
   BootMigrator,
   SeedService,

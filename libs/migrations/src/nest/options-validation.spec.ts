@@ -54,3 +54,11 @@ describe('tableSizes', () => {
     expect(problems({ tableSizes: { smallRows: 5000, largeRows: 100 } })).toBe("MigrationsModule: 'tableSizes.smallRows' (5000) must not exceed 'tableSizes.largeRows' (100)");
   });
 });
+
+describe('checkLiveDatabase: whether db check compares the live database too', () => {
+  it('is on by default, false turns it off, anything else is a mistake', () => {
+    expect(resolveOptions({}, '/app').checkLiveDatabase).toBe(true);
+    expect(resolveOptions({ checkLiveDatabase: false }, '/app').checkLiveDatabase).toBe(false);
+    expect(problems({ checkLiveDatabase: 'no' })).toBe("MigrationsModule: 'checkLiveDatabase' must be true or false, got \"no\"");
+  });
+});

@@ -24,6 +24,7 @@ const KNOWN = new Set<keyof MigrationsModuleOptions>([
   'mirrorToTypeormTable',
   'sourceRoot',
   'revisionTypeImport',
+  'checkLiveDatabase',
   'checks',
   'tableSizes',
   'runOnBoot',
@@ -74,6 +75,8 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
   const migrationsUrl = options.migrationsUrl === undefined ? undefined : text('migrationsUrl', '');
   const mirror = options.mirrorToTypeormTable ?? 'auto';
   if (!['auto', 'always', 'never'].includes(mirror)) problems.push(`'mirrorToTypeormTable' must be auto, always or never, got ${show(mirror)}`);
+  const checkLiveDatabase = options.checkLiveDatabase ?? true;
+  if (typeof checkLiveDatabase !== 'boolean') problems.push(`'checkLiveDatabase' must be true or false, got ${show(checkLiveDatabase)}`);
   const resolved: Omit<ResolvedMigrationsOptions, 'checks' | 'runOnBoot' | 'cli' | 'tableSizes'> & Partial<ResolvedMigrationsOptions> = {
     migrationsDir: isAbsolute(migrationsDir) ? migrationsDir : resolve(cwd, migrationsDir),
     compiledMigrationsDir: compiled ? (isAbsolute(compiled) ? compiled : resolve(cwd, compiled)) : undefined,
@@ -86,6 +89,7 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
     mirrorToTypeormTable: mirror,
     sourceRoot: isAbsolute(sourceRoot) ? sourceRoot : resolve(cwd, sourceRoot),
     revisionTypeImport: text('revisionTypeImport', 'nest-migrations'),
+    checkLiveDatabase: checkLiveDatabase === true,
   };
   resolved.checks = resolveChecks(options.checks, problems);
   resolved.tableSizes = resolveTableSizes(options.tableSizes, problems);

@@ -4,6 +4,7 @@ import { SafetyRefusalError } from '../core/errors';
 import type { RunReport, StepEvent } from '../core/reports';
 import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
 import type { ResolvedMigrationsOptions } from './migrations-options';
+import { appSchemas } from './managed-schemas';
 import { MigrationsService } from './migrations.service';
 
 const PROTECTED_SETTING = 'nest_migrations.protected';
@@ -30,8 +31,7 @@ export class ResetService {
 
   /** The schemas reset touches: the ledger's and every entity's. */
   schemas(): string[] {
-    const entitySchemas = this.migrations.dataSource.entityMetadatas.map((metadata) => metadata.schema).filter((s): s is string => !!s);
-    return [...new Set([this.options.schema, ...entitySchemas])];
+    return appSchemas(this.options.schema, this.migrations.dataSource);
   }
 
   /** What a reset would drop, without dropping anything. */

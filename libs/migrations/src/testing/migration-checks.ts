@@ -1,8 +1,9 @@
 import type { Revision } from '../core/revision';
 import { AdminConnection, checkPrefix, databaseUrl, uniqueDatabaseName } from './admin';
 import { checkSource, compileApp, type AppModuleSource, type AppUnderTest } from './app-under-test';
-import { diffCatalogs, formatCatalogDiff, type CatalogDifference } from './catalog-diff';
-import { dumpCatalog, type CatalogSnapshot } from './catalog-snapshot';
+import { dumpCatalog } from '../adapter/catalog-reader';
+import { diffCatalogs, formatCatalogDiff, type CatalogDifference } from '../core/catalog/catalog-diff';
+import type { CatalogSnapshot } from '../core/catalog/catalog-snapshot';
 import { resolveAdminUrl } from './migration-test-database';
 
 /** The checks, as pytest-alembic names its own: each runs on an empty database of its own. */
@@ -153,7 +154,7 @@ export function migrationChecks(options: MigrationChecksOptions): MigrationCheck
 
     entitiesMatchMigrations: () =>
       onEmptyDatabase(async (app) => {
-        const report = await app.generator.check();
+        const report = await app.generator.check({ entitiesOnly: true });
         if (report.inSync) return;
         const parts: string[] = [];
         if (report.differences.length) {

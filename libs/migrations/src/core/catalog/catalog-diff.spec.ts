@@ -1,46 +1,5 @@
 import { diffCatalogs, formatCatalogDiff } from './catalog-diff';
-import type { CatalogColumn, CatalogSnapshot, CatalogTable } from './catalog-snapshot';
-
-const column = (name: string, type = 'integer', extra: Partial<CatalogColumn> = {}): CatalogColumn => ({
-  name,
-  type,
-  notNull: false,
-  default: null,
-  identity: '',
-  generated: '',
-  collation: null,
-  ...extra,
-});
-
-const table = (name: string, columns: CatalogColumn[], extra: Partial<CatalogTable> = {}): CatalogTable => ({
-  schema: 'public',
-  name,
-  kind: 'r',
-  persistence: 'p',
-  partitionKey: null,
-  partitionBound: null,
-  inherits: [],
-  rowSecurity: false,
-  columns,
-  constraints: [],
-  indexes: [],
-  triggers: [],
-  policies: [],
-  ...extra,
-});
-
-const snapshot = (tables: CatalogTable[], extra: Partial<CatalogSnapshot> = {}): CatalogSnapshot => ({
-  schemas: ['public'],
-  extensions: [],
-  tables,
-  views: [],
-  sequences: [],
-  enums: [],
-  domains: [],
-  compositeTypes: [],
-  functions: [],
-  ...extra,
-});
+import { column, snapshot, table } from './__fixtures__/snapshots';
 
 describe('diffCatalogs', () => {
   const users = table('users', [column('id', 'integer', { notNull: true }), column('email', 'character varying(255)')]);
