@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { dumpCatalog, type CatalogSnapshot } from 'nest-migrations/testing';
 import { LEDGER_TABLES } from './support/example-app';
 import { createTestDatabase, type TestDatabase } from './support/database';
@@ -34,7 +34,7 @@ function schema(v: Version): Function[] {
     // v3: int -> bigint on a serial primary key: the sequence is widened with it.
     @PrimaryGeneratedColumn(v >= 3 ? { type: 'bigint' } : {}) id: number;
     // v2: binary-coercible widenings, which the safety checks must not refuse.
-    @Column({ type: 'varchar', length: v >= 2 ? 300 : 255 }) code: string;
+    @Column({ type: 'varchar', length: v >= 2 ? 300 : 255, unique: true }) code: string;
     @Column({ type: 'numeric', precision: v >= 2 ? 12 : 10, scale: 2 }) price: string;
     @Column({ type: v >= 2 ? 'text' : 'varchar', length: v >= 2 ? undefined : 80 }) label: string;
     // v3: conversions PostgreSQL rewrites the table for.
@@ -52,7 +52,13 @@ function schema(v: Version): Function[] {
     // v4: no cast from boolean to timestamptz: drop + add, warned.
     @Column(v >= 4 ? { name: 'flag', type: 'timestamptz', nullable: true } : { name: 'flag', type: 'boolean', default: false }) flag: unknown;
   }
-  return [Item];
+  // A foreign key to the widened primary key, whose column TypeORM types after it: both convert, the key is kept.
+  @Entity('tc_parts')
+  class Part {
+    @PrimaryGeneratedColumn() id: number;
+    @ManyToOne(() => Item, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'item_id' }) item: Item;
+  }
+  return [Item, Part];
 }
 
 /** The values that must survive every step, read as text so that types do not change how they compare. */
@@ -139,6 +145,9 @@ describe('autogenerate: type changes keep the data', () => {
     },
   ];
 
+  const PARTS = `SELECT id::text, item_id::text FROM tc_parts ORDER BY id`;
+  const partsV1 = [{ id: '1', item_id: '1' }, { id: '2', item_id: '2' }, { id: '3', item_id: '2' }];
+
   it('v1: the table is created; rows go in', async () => {
     await generateAndApply(1);
     await db.query(
@@ -147,6 +156,7 @@ describe('autogenerate: type changes keep the data', () => {
               ('B-2', -0.01, 'second', 2147483647, -32768, 0, 'x', NULL, NULL, NULL, NULL, NULL, NULL, 'low')`,
     );
     await db.query(`UPDATE tc_items SET flag = true WHERE id = 1`);
+    await db.query(`INSERT INTO tc_parts (item_id) VALUES (1), (2), (2)`);
     expect(await db.query(VALUES)).toEqual(rowsV1);
   });
 
@@ -229,6 +239,10 @@ describe('autogenerate: type changes keep the data', () => {
       ratio: 'numeric(10,4)', seen_at: 'timestamp with time zone', done_at: 'timestamp without time zone', scores: 'bigint[]',
     });
     expect(await db.query(VALUES)).toEqual(rowsV1);
+    expect(await db.query(PARTS)).toEqual(partsV1);
+    expect(
+      await db.query(`SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = 'tc_parts'::regclass AND attname = 'item_id'`),
+    ).toEqual([{ type: 'bigint' }]);
     // The widened columns and sequence take what the old ones could not.
     await db.query(`SELECT setval('tc_items_id_seq', 3000000000)`);
     await db.query(`INSERT INTO tc_items (code, price, label, quantity, small, tally, name, level) VALUES ('C-3', 1, 'third', 9000000000, 70000, 1, 'y', 'urgent')`);
@@ -238,6 +252,7 @@ describe('autogenerate: type changes keep the data', () => {
 
     await rollbackAndAgain(3, rowsV1, 2);
     expect(await db.query(VALUES)).toEqual(rowsV1);
+    expect(await db.query(PARTS)).toEqual(partsV1);
   });
 
   it('v4: a change with no cast (boolean -> timestamptz) is drop + add, marked DESTRUCTIVE and warned about', async () => {
