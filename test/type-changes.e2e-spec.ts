@@ -25,6 +25,15 @@ enum LevelV2 {
   Urgent = 'urgent',
 }
 
+enum Kind {
+  A = 'a',
+  B = 'b',
+}
+enum Mood {
+  Calm = 'calm',
+  Happy = 'happy',
+}
+
 type Version = 1 | 2 | 3 | 4;
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -49,6 +58,9 @@ function schema(v: Version): Function[] {
     @Column({ name: 'done_at', type: v >= 3 ? 'timestamp' : 'timestamptz', nullable: true }) doneAt: Date | null;
     @Column({ type: v >= 3 ? 'bigint' : 'integer', array: true, nullable: true }) scores: string[] | null;
     @Column({ type: 'enum', enum: v >= 3 ? LevelV2 : LevelV1, enumName: 'tc_level', default: LevelV1.Low }) level: string;
+    // v3: a string column becomes an enum (its type created first), an enum column a string (its type dropped after).
+    @Column(v >= 3 ? { type: 'enum', enum: Kind, enumName: 'tc_kind', nullable: true } : { type: 'varchar', length: 20, nullable: true }) kind: string | null;
+    @Column(v >= 3 ? { type: 'varchar', length: 30, default: 'calm' } : { type: 'enum', enum: Mood, enumName: 'tc_mood', default: Mood.Calm }) mood: string;
     // v4: no cast from boolean to timestamptz: drop + add, warned.
     @Column(v >= 4 ? { name: 'flag', type: 'timestamptz', nullable: true } : { name: 'flag', type: 'boolean', default: false }) flag: unknown;
   }
@@ -64,7 +76,7 @@ function schema(v: Version): Function[] {
 /** The values that must survive every step, read as text so that types do not change how they compare. */
 const VALUES = `SELECT id::text, code, price::text, label, quantity::text, small::text, tally::text, name, note, ref::text, ratio::numeric(20,4)::text AS ratio,
                        to_char(seen_at, 'YYYY-MM-DD HH24:MI:SS') AS seen_at, to_char(done_at, 'YYYY-MM-DD HH24:MI:SS') AS done_at,
-                       scores::text, level::text
+                       scores::text, level::text, kind::text, mood::text
                   FROM tc_items ORDER BY id`;
 
 describe('autogenerate: type changes keep the data', () => {
@@ -138,10 +150,12 @@ describe('autogenerate: type changes keep the data', () => {
     {
       id: '1', code: 'A-1', price: '12345678.90', label: 'first', quantity: '5', small: '7', tally: '3', name: 'short name',
       note: 'a note', ref: '42', ratio: '0.5000', seen_at: '2026-03-01 10:00:00', done_at: '2026-03-02 11:30:00', scores: '{1,2,3}', level: 'high',
+      kind: 'b', mood: 'happy',
     },
     {
       id: '2', code: 'B-2', price: '-0.01', label: 'second', quantity: '2147483647', small: '-32768', tally: '0', name: 'x',
       note: null, ref: null, ratio: null, seen_at: null, done_at: null, scores: null, level: 'low',
+      kind: null, mood: 'calm',
     },
   ];
 
@@ -155,7 +169,7 @@ describe('autogenerate: type changes keep the data', () => {
        VALUES ('A-1', 12345678.90, 'first', 5, 7, 3, 'short name', 'a note', '42', 0.5, '2026-03-01 10:00:00', '2026-03-02 11:30:00', '{1,2,3}', 'high'),
               ('B-2', -0.01, 'second', 2147483647, -32768, 0, 'x', NULL, NULL, NULL, NULL, NULL, NULL, 'low')`,
     );
-    await db.query(`UPDATE tc_items SET flag = true WHERE id = 1`);
+    await db.query(`UPDATE tc_items SET flag = true, kind = 'b', mood = 'happy' WHERE id = 1`);
     await db.query(`INSERT INTO tc_parts (item_id) VALUES (1), (2), (2)`);
     expect(await db.query(VALUES)).toEqual(rowsV1);
   });
@@ -207,8 +221,15 @@ describe('autogenerate: type changes keep the data', () => {
         `ALTER TABLE "tc_items" ALTER COLUMN "seen_at" TYPE timestamp with time zone`,
         `ALTER TABLE "tc_items" ALTER COLUMN "done_at" TYPE timestamp without time zone`,
         `ALTER TABLE "tc_items" ALTER COLUMN "scores" TYPE bigint[]`,
+        `CREATE TYPE "public"."tc_kind" AS ENUM('a', 'b')`,
+        `ALTER TABLE "tc_items" ALTER COLUMN "kind" TYPE tc_kind USING "kind"::tc_kind`,
+        `ALTER TABLE "tc_items" ALTER COLUMN "mood" DROP DEFAULT`,
+        `ALTER TABLE "tc_items" ALTER COLUMN "mood" TYPE character varying(30)`,
+        `DROP TYPE "public"."tc_mood"`,
+        `ALTER TABLE "tc_items" ALTER COLUMN "mood" SET DEFAULT 'calm'`,
       ]),
     );
+    expect(up.indexOf(`CREATE TYPE "public"."tc_kind" AS ENUM('a', 'b')`)).toBeLessThan(up.indexOf(`ALTER TABLE "tc_items" ALTER COLUMN "kind" TYPE tc_kind USING "kind"::tc_kind`));
     // The enum value is added as each TypeORM line does it (1.x in place, 0.3 by recreating the type).
     expect(up).toEqual(
       expect.arrayContaining([TYPEORM_LINE === '1' ? `ALTER TYPE "public"."tc_level" ADD VALUE 'urgent'` : `CREATE TYPE "public"."tc_level" AS ENUM('low', 'high', 'urgent')`]),
@@ -222,6 +243,10 @@ describe('autogenerate: type changes keep the data', () => {
         `ALTER TABLE "tc_items" ALTER COLUMN "ref" TYPE text`,
         `ALTER TABLE "tc_items" ALTER COLUMN "seen_at" TYPE timestamp without time zone`,
         `ALTER TABLE "tc_items" ALTER COLUMN "scores" TYPE integer[]`,
+        `CREATE TYPE "public"."tc_mood" AS ENUM('calm', 'happy')`,
+        `ALTER TABLE "tc_items" ALTER COLUMN "mood" TYPE tc_mood USING "mood"::tc_mood`,
+        `ALTER TABLE "tc_items" ALTER COLUMN "kind" TYPE character varying(20)`,
+        `DROP TYPE "public"."tc_kind"`,
       ]),
     );
     // Widenings are said to keep every value; conversions that may round, reinterpret or reject stay DESTRUCTIVE.

@@ -40,7 +40,16 @@ interface MemoryRunner {
   escapePath(target: Table | string): string;
   getCachedTable(path: string): Promise<Table>;
   changeColumn(table: Table | string, oldColumn: TableColumn | string, newColumn: TableColumn): Promise<void>;
+  // Enum types (the same on TypeORM 0.3 and 1.x).
+  hasEnumType(table: Table, column: TableColumn): Promise<boolean>;
+  createEnumTypeSql(table: Table, column: TableColumn, enumName?: string): { query: string };
+  dropEnumTypeSql(table: Table, column: TableColumn, enumName?: string): { query: string };
+  buildEnumName(table: Table, column: TableColumn): string;
+  getUserDefinedTypeName(table: Table, column: TableColumn): Promise<{ schema: string; name: string }>;
 }
+
+/** Statements around the conversion itself: each an up and its down. */
+type Pair = [up: string, down: string];
 
 interface DriverLike {
   createFullType(column: TableColumn): string;
@@ -73,15 +82,20 @@ export function convertTypesInPlace(dataSource: DataSource, runner: MemoryRunner
     const oldColumn = typeof oldColumnOrName === 'string' ? table.columns.find((column) => column.name === oldColumnOrName) : oldColumnOrName;
     if (!oldColumn || !typeChanged(oldColumn, newColumn)) return changeColumn(tableOrName, oldColumnOrName, newColumn);
     const path = runner.escapePath(table);
-    const newType = (dataSource.driver as unknown as DriverLike).createFullType(newColumn);
-    // Generated (computed) columns and enums are left to TypeORM: the expression or the enum type goes with the column.
+    // Generated (computed) columns are left to TypeORM (the expression goes with the column), and so are enum arrays
+    // and changes between two enums (TypeORM converts those itself).
+    const isEnum = (column: TableColumn) => ENUMS.has(column.type);
     const eligible =
       oldColumn.name === newColumn.name &&
       !oldColumn.generatedType &&
       !newColumn.generatedType &&
-      !ENUMS.has(oldColumn.type) &&
-      !ENUMS.has(newColumn.type);
-    const probe = eligible ? await probeConversion(dataSource, path, oldColumn.name, newType) : undefined;
+      !(isEnum(oldColumn) && isEnum(newColumn)) &&
+      !(isEnum(oldColumn) && oldColumn.isArray) &&
+      !(isEnum(newColumn) && newColumn.isArray);
+    const enums = eligible ? await enumSteps(dataSource, runner, table, oldColumn, newColumn) : { before: [], after: [] };
+    const newType = isEnum(newColumn) ? runner.buildEnumName(table, newColumn) : (dataSource.driver as unknown as DriverLike).createFullType(newColumn);
+    const prepare = enums.before.map(([up]) => up);
+    const probe = eligible ? await probeConversion(dataSource, path, oldColumn.name, newType, prepare) : undefined;
     if (probe && probe.from === probe.to) return changeColumn(tableOrName, oldColumnOrName, newColumn);
     if (!probe) {
       const from = eligible ? await columnType(dataSource, path, oldColumn.name) : undefined;
@@ -91,8 +105,8 @@ export function convertTypesInPlace(dataSource: DataSource, runner: MemoryRunner
 
     const column = `ALTER TABLE ${path} ALTER COLUMN ${quoteIdent(oldColumn.name)}`;
     const ident = quoteIdent(oldColumn.name);
-    const up: string[] = [];
-    const down: string[] = [];
+    const up: string[] = enums.before.map(([forward]) => forward);
+    const down: string[] = enums.before.map(([, backward]) => backward);
     // A serial column keeps its nextval() default; any other default is dropped around the conversion (it may not
     // convert by itself) and TypeORM then sets the entity's; the down restores the shadow's exact expression.
     const serial = oldColumn.isGenerated && oldColumn.generationStrategy === 'increment';
@@ -108,6 +122,10 @@ export function convertTypesInPlace(dataSource: DataSource, runner: MemoryRunner
       // The sequence behind a serial column has the column's type: widen (or narrow) it with the column.
       up.push(`ALTER SEQUENCE ${probe.sequence} AS ${probe.to}`);
       down.push(`ALTER SEQUENCE ${probe.sequence} AS ${probe.from}`);
+    }
+    for (const [forward, backward] of enums.after) {
+      up.push(forward);
+      down.push(backward);
     }
     // Down statements are reversed when the diff is written: pushed in the order of their up counterparts.
     for (const query of up) runner.sqlInMemory.upQueries.push({ query });
@@ -129,6 +147,8 @@ export function convertTypesInPlace(dataSource: DataSource, runner: MemoryRunner
     converted.isArray = newColumn.isArray;
     converted.precision = newColumn.precision;
     converted.scale = newColumn.scale;
+    converted.enum = newColumn.enum;
+    converted.enumName = newColumn.enumName;
     if (dropsDefault) converted.default = undefined;
     await changeColumn(table, converted, newColumn);
     const stored = table.columns.find((candidate) => candidate.name === oldColumn.name);
@@ -137,6 +157,32 @@ export function convertTypesInPlace(dataSource: DataSource, runner: MemoryRunner
 }
 
 const INTEGERS = new Set(['int2', 'int4', 'int8']);
+
+/**
+ * To an enum: its type is created first (unless it exists), and dropped by the down. From an enum: its type is
+ * dropped after the conversion when no other column uses it (as TypeORM's drop column does), and the down recreates
+ * it with the shadow's values before converting back.
+ */
+async function enumSteps(dataSource: DataSource, runner: MemoryRunner, table: Table, oldColumn: TableColumn, newColumn: TableColumn): Promise<{ before: Pair[]; after: Pair[] }> {
+  const before: Pair[] = [];
+  const after: Pair[] = [];
+  if (ENUMS.has(newColumn.type) && !(await runner.hasEnumType(table, newColumn))) {
+    before.push([runner.createEnumTypeSql(table, newColumn).query, runner.dropEnumTypeSql(table, newColumn).query]);
+  }
+  if (ENUMS.has(oldColumn.type)) {
+    const type = await runner.getUserDefinedTypeName(table, oldColumn);
+    const name = `${quoteIdent(type.schema)}.${quoteIdent(type.name)}`;
+    const users: { n: number }[] = await dataSource.query(
+      `SELECT count(*)::int AS "n" FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+         JOIN pg_class c ON c.oid = a.attrelid AND c.relkind NOT IN ('i', 'I')
+        WHERE (a.atttypid = $1::text::regtype OR t.typelem = $1::text::regtype) AND a.attnum > 0 AND NOT a.attisdropped
+          AND NOT (a.attrelid = $2::text::regclass AND a.attname = $3)`,
+      [name, runner.escapePath(table), oldColumn.name],
+    );
+    if (!users[0]?.n) after.push([runner.dropEnumTypeSql(table, oldColumn, name).query, runner.createEnumTypeSql(table, oldColumn, name).query]);
+  }
+  return { before, after };
+}
 
 /**
  * TypeORM's own test for "drop and add this column" (PostgresQueryRunner.changeColumn), without the generated-column
@@ -192,11 +238,13 @@ async function columnType(dataSource: DataSource, table: string, column: string)
 }
 
 /** Converts a temporary column of the shadow column's type to `newType` and back; undefined when either way has no cast. */
-async function probeConversion(dataSource: DataSource, table: string, column: string, newType: string): Promise<Probe | undefined> {
+async function probeConversion(dataSource: DataSource, table: string, column: string, newType: string, prepare: readonly string[]): Promise<Probe | undefined> {
   const runner = dataSource.createQueryRunner();
   try {
     await runner.startTransaction();
     try {
+      // e.g. the enum type the column converts to; rolled back with the rest.
+      for (const statement of prepare) await runner.query(statement);
       const current = await catalogColumn(runner, table, column);
       if (!current) return undefined;
       const probe = 'pg_temp.typeorm_type_probe';
