@@ -281,12 +281,16 @@ describe('autogenerate: type changes keep the data', () => {
   });
 
   it('v4: a change with no cast (boolean -> timestamptz) is drop + add, marked DESTRUCTIVE and warned about', async () => {
-    const generated = await run(4, 'migrate', '-m', 'v4');
+    const generated = await run(4, 'migrate', '-m', 'v4', '--json');
     expect(generated.code).toBe(0);
+    expect(JSON.parse(generated.stdout)).toMatchObject({
+      statements: 2,
+      destructive: 1,
+      typeChanges: [{ table: 'tc_items', column: 'flag', from: 'boolean', to: 'timestamp with time zone', kept: false }],
+    });
     expect(generated.stderr).toContain(
       "warning: tc_items.flag changes from boolean to timestamp with time zone, which PostgreSQL cannot cast: it was generated as drop + add, which loses the column's values",
     );
-    expect(generated.stdout).toContain('marked DESTRUCTIVE in the file');
     expect(sql('up')).toEqual([`ALTER TABLE "tc_items" DROP COLUMN "flag"`, `ALTER TABLE "tc_items" ADD "flag" TIMESTAMP WITH TIME ZONE`]);
     const drop = statements('up')[0].comment;
     expect(drop).toContain('DESTRUCTIVE: drops column tc_items.flag and its data');
