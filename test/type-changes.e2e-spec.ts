@@ -46,6 +46,7 @@ function schema(v: Version): Function[] {
     @Column({ type: 'varchar', length: v >= 2 ? 300 : 255, unique: true }) code: string;
     @Column({ type: 'numeric', precision: v >= 2 ? 12 : 10, scale: 2 }) price: string;
     @Column({ type: v >= 2 ? 'text' : 'varchar', length: v >= 2 ? undefined : 80 }) label: string;
+    @Column({ name: 'stamped_at', type: 'timestamptz', precision: v >= 2 ? 6 : 3, nullable: true }) stampedAt: Date | null;
     // v3: conversions PostgreSQL rewrites the table for.
     @Column({ type: v >= 3 ? 'bigint' : 'integer', default: 0 }) quantity: string;
     @Column({ type: v >= 3 ? 'integer' : 'smallint' }) small: number;
@@ -76,6 +77,7 @@ function schema(v: Version): Function[] {
 /** The values that must survive every step, read as text so that types do not change how they compare. */
 const VALUES = `SELECT id::text, code, price::text, label, quantity::text, small::text, tally::text, name, note, ref::text, ratio::numeric(20,4)::text AS ratio,
                        to_char(seen_at, 'YYYY-MM-DD HH24:MI:SS') AS seen_at, to_char(done_at, 'YYYY-MM-DD HH24:MI:SS') AS done_at,
+                       to_char(stamped_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') AS stamped_at,
                        scores::text, level::text, kind::text, mood::text
                   FROM tc_items ORDER BY id`;
 
@@ -150,12 +152,12 @@ describe('autogenerate: type changes keep the data', () => {
     {
       id: '1', code: 'A-1', price: '12345678.90', label: 'first', quantity: '5', small: '7', tally: '3', name: 'short name',
       note: 'a note', ref: '42', ratio: '0.5000', seen_at: '2026-03-01 10:00:00', done_at: '2026-03-02 11:30:00', scores: '{1,2,3}', level: 'high',
-      kind: 'b', mood: 'happy',
+      kind: 'b', mood: 'happy', stamped_at: '2026-03-01 10:00:00.123',
     },
     {
       id: '2', code: 'B-2', price: '-0.01', label: 'second', quantity: '2147483647', small: '-32768', tally: '0', name: 'x',
       note: null, ref: null, ratio: null, seen_at: null, done_at: null, scores: null, level: 'low',
-      kind: null, mood: 'calm',
+      kind: null, mood: 'calm', stamped_at: null,
     },
   ];
 
@@ -169,7 +171,7 @@ describe('autogenerate: type changes keep the data', () => {
        VALUES ('A-1', 12345678.90, 'first', 5, 7, 3, 'short name', 'a note', '42', 0.5, '2026-03-01 10:00:00', '2026-03-02 11:30:00', '{1,2,3}', 'high'),
               ('B-2', -0.01, 'second', 2147483647, -32768, 0, 'x', NULL, NULL, NULL, NULL, NULL, NULL, 'low')`,
     );
-    await db.query(`UPDATE tc_items SET flag = true, kind = 'b', mood = 'happy' WHERE id = 1`);
+    await db.query(`UPDATE tc_items SET flag = true, kind = 'b', mood = 'happy', stamped_at = '2026-03-01 10:00:00.123+00' WHERE id = 1`);
     await db.query(`INSERT INTO tc_parts (item_id) VALUES (1), (2), (2)`);
     expect(await db.query(VALUES)).toEqual(rowsV1);
   });
@@ -182,12 +184,14 @@ describe('autogenerate: type changes keep the data', () => {
       `ALTER TABLE "tc_items" ALTER COLUMN "code" TYPE character varying(300)`,
       `ALTER TABLE "tc_items" ALTER COLUMN "price" TYPE numeric(12,2)`,
       `ALTER TABLE "tc_items" ALTER COLUMN "label" TYPE text`,
+      `ALTER TABLE "tc_items" ALTER COLUMN "stamped_at" TYPE timestamp(6) with time zone`,
     ]);
     for (const statement of statements('up')) expect(statement.comment).not.toContain('DESTRUCTIVE');
     expect(statements('up')[0].comment).toBe(
       'TYPE CHANGE: tc_items.code from character varying(255) to character varying(300), converted in place; every value fits the new type',
     );
     expect(sql('down')).toEqual([
+      `ALTER TABLE "tc_items" ALTER COLUMN "stamped_at" TYPE timestamp(3) with time zone`,
       `ALTER TABLE "tc_items" ALTER COLUMN "label" TYPE character varying(80)`,
       `ALTER TABLE "tc_items" ALTER COLUMN "price" TYPE numeric(10,2)`,
       `ALTER TABLE "tc_items" ALTER COLUMN "code" TYPE character varying(255)`,
