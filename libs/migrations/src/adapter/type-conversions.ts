@@ -65,7 +65,7 @@ interface Probe {
   downUsing: boolean;
   /** The column's default as stored, null when none. */
   storedDefault: string | null;
-  /** The sequence that feeds a serial column, and the type it has. */
+  /** The sequence that feeds a serial (or identity) column, as `pg_get_serial_sequence` names it. */
   sequence: string | null;
 }
 
