@@ -63,6 +63,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/test/phantom-diffs.e2e-spec.ts',
         '<rootDir>/test/autogenerate.e2e-spec.ts',
+        '<rootDir>/test/type-changes.e2e-spec.ts',
         '<rootDir>/test/typeorm-line.e2e-spec.ts',
       ],
       moduleNameMapper: {

@@ -1,6 +1,7 @@
 import type { DataSource, QueryRunner, Table } from 'typeorm';
 import type { Rename, TableShape } from '../core/rename-candidates';
 import { quoteIdent } from './sql-names';
+import type { TypeConversion } from './type-conversions';
 import { patchDriver, reconcileBeforeSync, useStoredDefaults } from './typeorm-quirks';
 
 /** One statement of a generated migration. */
@@ -13,6 +14,8 @@ export interface DiffStatement {
 export interface SchemaDiff {
   up: DiffStatement[];
   down: DiffStatement[];
+  /** Columns whose type changed: converted in place, or (no cast) dropped and added. */
+  conversions?: TypeConversion[];
 }
 
 /**
@@ -37,12 +40,13 @@ export class SchemaDiffer {
     // any left here are drop + add, as the user chose.
     (builder as unknown as { renameColumns: () => Promise<void> }).renameColumns = async () => undefined;
     // Defaults, checks and indexes are compared by PostgreSQL, not as strings; enum conversions are repaired.
-    reconcileBeforeSync(this.shadow, builder);
+    const conversions: TypeConversion[] = [];
+    reconcileBeforeSync(this.shadow, builder, conversions);
     const log = await builder.log();
     const up: DiffStatement[] = log.upQueries.map(toStatement);
     const down: DiffStatement[] = [...log.downQueries].reverse().map(toStatement);
     const orphans = await this.orphanTables();
-    if (!orphans.length) return { up, down };
+    if (!orphans.length) return { up, down, conversions };
     const runner = this.shadow.createQueryRunner();
     try {
       await useStoredDefaults(runner, orphans);
@@ -52,6 +56,7 @@ export class SchemaDiffer {
       return {
         up: [...up, ...memory.upQueries.map(toStatement)],
         down: [...[...memory.downQueries].reverse().map(toStatement), ...down],
+        conversions,
       };
     } finally {
       runner.disableSqlMemory();

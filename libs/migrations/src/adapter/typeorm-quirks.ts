@@ -1,5 +1,7 @@
 import { TableCheck, TableIndex, type DataSource, type EntityMetadata, type QueryRunner, type Table, type TableColumn } from 'typeorm';
+import { probing } from './savepoint-probe';
 import { quoteIdent } from './sql-names';
+import { convertTypesInPlace, type TypeConversion } from './type-conversions';
 import { builderTables, schemaBuilderDropsIndex, type SchemaBuilderInternals } from './typeorm-compat';
 
 type ColumnMetadata = EntityMetadata['columns'][number];
@@ -89,13 +91,15 @@ export function patchDriver(dataSource: DataSource): void {
  * generated: TypeORM reads that default as a generated uuid column (`isGenerated`) and then emits
  * `DROP DEFAULT` + `SET DEFAULT ...` on every run. Such a column is read as what it is, a column with a default.
  */
-export function reconcileBeforeSync(dataSource: DataSource, schemaBuilder: unknown): void {
+export function reconcileBeforeSync(dataSource: DataSource, schemaBuilder: unknown, conversions: TypeConversion[] = []): void {
   const builder = schemaBuilder as SchemaBuilderLike;
   const sync = builder.executeSchemaSyncOperationsInProperOrder.bind(builder);
   builder.executeSchemaSyncOperationsInProperOrder = async () => {
     await reconcileDefaults(dataSource, builder);
     await replaceChangedIndexesAndChecks(dataSource, builder);
     repairEnumConversions(dataSource, builder.queryRunner);
+    // Type changes PostgreSQL can cast become ALTER COLUMN ... TYPE instead of drop + add (type-conversions.ts).
+    convertTypesInPlace(dataSource, builder.queryRunner as unknown as Parameters<typeof convertTypesInPlace>[1], conversions);
     return sync();
   };
 }
@@ -265,18 +269,6 @@ async function replaceChangedIndexesAndChecks(dataSource: DataSource, builder: S
     }
   } finally {
     await runner.release();
-  }
-}
-
-/** Runs `build` in a savepoint that is always rolled back; undefined when it fails. */
-async function probing<T>(runner: QueryRunner, build: () => Promise<T | undefined>): Promise<T | undefined> {
-  await runner.query('SAVEPOINT typeorm_probe');
-  try {
-    return await build();
-  } catch {
-    return undefined;
-  } finally {
-    await runner.query('ROLLBACK TO SAVEPOINT typeorm_probe');
   }
 }
 

@@ -33,6 +33,15 @@ export async function generateMigration(
       ),
     );
   }
+  for (const change of report.typeChanges.filter((typeChange) => !typeChange.kept)) {
+    out.error(
+      out.yellow(
+        `warning: ${change.table}.${change.column} changes from ${change.from} to ${change.to}, which PostgreSQL cannot cast: ` +
+          'it was generated as drop + add, which loses the column\'s values (marked DESTRUCTIVE in the file). ' +
+          'To keep them, write the conversion by hand (ALTER COLUMN ... TYPE ... USING <expression>)',
+      ),
+    );
+  }
   for (const { finding, allow } of report.refused) {
     out.error(out.yellow(`warning: the safety checks will refuse this migration: ${finding.rule ?? finding.check}: ${finding.message}. Once reviewed, ${allow}.`));
   }

@@ -5,6 +5,7 @@ import { scanEntityDeclarations, type DeclaredEntity } from '../adapter/entity-s
 import { writeMigrationFile } from '../adapter/files/migration-file-writer';
 import { newRevisionId } from '../adapter/files/revision-id';
 import { SchemaDiffer, type DiffStatement } from '../adapter/schema-diff';
+import type { TypeConversion } from '../adapter/type-conversions';
 import { openShadow, replayMigrations } from '../adapter/shadow-database';
 import { describeStatement, loadSqlParser } from '../adapter/sql-annotations';
 import { MultipleHeadsError, NotUpToDateError, UnregisteredEntitiesError, UsageError } from '../core/errors';
@@ -43,6 +44,11 @@ export interface GenerateReport {
   renames: Rename[];
   /** What the configured safety checks will refuse in the written file, and how to allow each (also commented in the file). */
   refused: { finding: Finding; allow: string }[];
+  /**
+   * Columns whose type changed: `kept` ones are converted in place (`ALTER COLUMN ... TYPE`), the others have no
+   * cast and were generated as drop + add, which loses their values (warned, and marked DESTRUCTIVE in the file).
+   */
+  typeChanges: { table: string; column: string; from: string; to: string; kept: boolean }[];
 }
 
 /** What `db check` found. Stable shape: it is also the `--json` output. */
@@ -67,6 +73,7 @@ interface Diffed {
   down: DiffStatement[];
   unresolved: Rename[];
   renames: Rename[];
+  conversions: TypeConversion[];
   shadow: 'server' | 'pglite';
 }
 
@@ -87,11 +94,11 @@ export class MigrationGenerator {
   async generate(input: GenerateOptions): Promise<GenerateReport> {
     const message = validateMessage(input.message);
     const parents = await this.parentsForNewRevision();
-    if (input.empty) return this.write(message, parents, { up: [], down: [], unresolved: [], renames: [], shadow: 'pglite' });
+    if (input.empty) return this.write(message, parents, { up: [], down: [], unresolved: [], renames: [], conversions: [], shadow: 'pglite' });
     const unregistered = this.unregistered();
     if (unregistered.length && !input.allowUnregistered) throw new UnregisteredEntitiesError(unregistered);
     const diffed = await this.diff(input.renames ?? [], input.confirm);
-    if (!diffed.up.length) return { statements: 0, destructive: 0, unresolvedRenames: [], renames: [], refused: [] };
+    if (!diffed.up.length) return { statements: 0, destructive: 0, unresolvedRenames: [], renames: [], refused: [], typeChanges: [] };
     return this.write(message, parents, diffed);
   }
 
@@ -140,7 +147,7 @@ export class MigrationGenerator {
       if (covered) throw new UsageError(`Revision ${id} is already an ancestor of ${covered}: nothing to merge`);
     }
     const message = validateMessage(messageInput ?? `Merge ${parents.join(', ')}`);
-    const report = await this.write(message, parents, { up: [], down: [], unresolved: [], renames: [], shadow: 'pglite' });
+    const report = await this.write(message, parents, { up: [], down: [], unresolved: [], renames: [], conversions: [], shadow: 'pglite' });
     return { file: report.file as string, id: report.id as string, parents };
   }
 
@@ -199,6 +206,7 @@ export class MigrationGenerator {
         down: [...changes.down, ...renamed.down],
         unresolved,
         renames,
+        conversions: changes.conversions ?? [],
         shadow: shadow.kind,
       };
     } finally {
@@ -211,10 +219,10 @@ export class MigrationGenerator {
     const { graph } = this.migrations.files();
     const id = newRevisionId(new Set(graph.ids()));
     const createdAt = new Date();
-    const annotated = annotate(diffed.up, diffed.unresolved);
+    const annotated = annotate(diffed.up, diffed.unresolved, diffed.conversions);
     const refused = diffed.up.length ? await this.refused(id, parents, message, createdAt, annotated) : [];
     const up = annotated.map((statement) => withRefusals(statement, refused));
-    const down = annotate(diffed.down, []);
+    const down = annotate(diffed.down, [], []);
     const source = renderMigration({
       id,
       parents,
@@ -227,7 +235,8 @@ export class MigrationGenerator {
     });
     const file = writeMigrationFile(this.options.migrationsDir, migrationFileName(createdAt, id, slugify(message)), source);
     const destructive = up.filter((statement) => statement.comment?.includes('DESTRUCTIVE')).length;
-    return { file, id, statements: diffed.up.length, destructive, unresolvedRenames: diffed.unresolved, renames: diffed.renames, refused };
+    const typeChanges = diffed.conversions.map(({ table, column, from, to, kept }) => ({ table, column, from, to, kept }));
+    return { file, id, statements: diffed.up.length, destructive, unresolvedRenames: diffed.unresolved, renames: diffed.renames, refused, typeChanges };
   }
 
   /** What the boot hook's checks (and `db lint`) will block in the new migration, before it is written. */
@@ -256,9 +265,9 @@ function overlaps(a: Rename, b: Rename): boolean {
   return a.from === b.from || a.to === b.to;
 }
 
-function annotate(statements: DiffStatement[], unresolved: readonly Rename[]): TemplateStatement[] {
+function annotate(statements: DiffStatement[], unresolved: readonly Rename[], conversions: readonly TypeConversion[]): TemplateStatement[] {
   return statements.map((statement) => {
-    const notes = describeStatement(statement.sql).map((note) => note.text);
+    const notes = typeChangeNotes(statement.sql, describeStatement(statement.sql).map((note) => note.text), conversions);
     for (const rename of unresolved) {
       const dropped = rename.kind === 'column' ? `drops column ${rename.table}.${rename.from} ` : `drops table ${rename.from} `;
       if (notes.some((note) => note.includes(dropped))) {
@@ -272,4 +281,31 @@ function annotate(statements: DiffStatement[], unresolved: readonly Rename[]): T
 
 export function renameFlag(rename: Rename): string {
   return rename.kind === 'column' ? `${rename.table}.${rename.from}:${rename.to}` : `${rename.from}:${rename.to}`;
+}
+
+/**
+ * Notes on type changes: a widening converted in place loses nothing, so it is not marked DESTRUCTIVE; a change
+ * PostgreSQL cannot cast was generated as drop + add, and its DROP COLUMN says so.
+ */
+function typeChangeNotes(sql: string, notes: string[], conversions: readonly TypeConversion[]): string[] {
+  for (const conversion of conversions) {
+    const label = `${conversion.table}.${conversion.column}`;
+    if (conversion.kept && conversion.sql === sql) {
+      if (!conversion.widening) {
+        notes.push(`TYPE CHANGE: ${label} from ${conversion.from} to ${conversion.to}, converted in place: ` +
+          'values are kept, but may be rounded or reinterpreted, and one that does not fit makes the migration fail');
+        continue;
+      }
+      const kept = notes.filter((note) => !note.startsWith('DESTRUCTIVE: changes the type of '));
+      kept.push(`TYPE CHANGE: ${label} from ${conversion.from} to ${conversion.to}, converted in place; every value fits the new type`);
+      return kept;
+    }
+    const bare = conversion.table.slice(conversion.table.lastIndexOf('.') + 1);
+    const dropped = notes.some((note) => note.startsWith('DESTRUCTIVE: drops column ') && note.endsWith(`.${conversion.column} and its data`) && note.includes(bare));
+    if (!conversion.kept && dropped) {
+      notes.push(`WARNING: ${label} changes from ${conversion.from} to ${conversion.to}, which PostgreSQL cannot cast: generated as drop + add, ` +
+        'so its values are lost. To keep them, write the conversion by hand (ALTER COLUMN ... TYPE ... USING <expression>)');
+    }
+  }
+  return notes;
 }
