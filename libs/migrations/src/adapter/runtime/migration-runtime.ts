@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { checkChecksum } from '../../core/checksum';
 import { LedgerState, type AppliedRow } from '../../core/ledger-state';
 import type { RunReport, SqlPlan, StepEvent } from '../../core/reports';
 import type { Direction, Step } from '../../core/revision';
@@ -9,7 +10,7 @@ import { MigrationFiles, type MigrationsLocation } from '../files/migration-file
 import { flushMigrationIndexes } from '../files/metadata-index';
 import { inlineParams, qualified, sqlValue } from '../sql-names';
 import type { LockWait } from './advisory-lock';
-import { Ledger, type LedgerLocation, type LedgerTables, type LoggedEvent, type StoredRow } from './ledger';
+import { Ledger, type ChecksumUpgrade, type LedgerLocation, type LedgerTables, type LoggedEvent, type StoredRow } from './ledger';
 import { MigrationRunner } from './migration-runner';
 import { MigrationSession } from './migration-session';
 import { PlanExecution, type RunOptions } from './plan-execution';
@@ -34,6 +35,11 @@ export interface ExclusiveRun {
   validate(steps: readonly Step[], options: Pick<RunOptions, 'mode' | 'transaction'>): void;
   /** The locked session, for work that is not a migration but must not overlap one (seeding, reset). */
   readonly session: MigrationSession;
+  /**
+   * Applied revisions edited since they were applied (see {@link MigrationRuntime.edited}); `upgrade`
+   * rewrites checksums stored by an older algorithm that still match, in the current one.
+   */
+  edited(options: { upgrade: boolean }): Promise<string[]>;
 }
 
 /**
@@ -88,7 +94,14 @@ export class MigrationRuntime {
         session.checkBackend(pid),
       );
       const execution = new PlanExecution(session.runner, () => session.verifyLock(), this.ledger, runner, files, present);
-      return await work({ state, files, session, run: (steps, options) => execution.run(steps, options), validate: (steps, options) => execution.validate(steps, options) });
+      return await work({
+        state,
+        files,
+        session,
+        edited: (options) => this.edited(state, options.upgrade ? session.runner : undefined),
+        run: (steps, options) => execution.run(steps, options),
+        validate: (steps, options) => execution.validate(steps, options),
+      });
     } finally {
       await session.close();
       flushMigrationIndexes();
@@ -139,18 +152,28 @@ export class MigrationRuntime {
 
   /**
    * Applied revisions whose migration now runs different SQL than when it was applied (edited after the
-   * fact). Compares checksums of the captured SQL, so reformatting or recompiling does not count.
+   * fact). Compares checksums of the SQL's parse trees, so reformatting or recompiling does not count; a
+   * row is checked in the algorithm that wrote it (core/checksum.ts). Given the locked session of a
+   * mutating run, rows stored by an older algorithm that still match are rewritten in the current one, in
+   * one statement; without it (read-only commands) nothing changes.
    */
-  async edited(state: LedgerState): Promise<string[]> {
+  async edited(state: LedgerState, upgradeOn?: QueryRunner): Promise<string[]> {
     const files = this.files();
     const runner = new MigrationRunner(await this.dataSource(), this.ledger, { mirror: false, typeormTableExists: false });
     const edited: string[] = [];
+    const upgrades: ChecksumUpgrade[] = [];
     for (const row of state.rows) {
-      if (!row.checksum || !files.has(row.id)) continue;
-      const current = await runner.checksum(files.get(row.id));
-      if (current && current !== row.checksum) edited.push(row.id);
+      const stored = row.checksum;
+      if (!stored || !files.has(row.id)) continue;
+      const file = files.get(row.id);
+      const check = await checkChecksum(stored, (algorithm) => runner.checksum(file, algorithm));
+      if (check.result === 'edited') edited.push(row.id);
+      if (check.result !== 'unchanged' || !check.outdated || !upgradeOn) continue;
+      const current = await runner.checksum(file);
+      if (current) upgrades.push({ id: row.id, from: stored, to: current });
     }
     flushMigrationIndexes();
+    if (upgradeOn && upgrades.length) await upgradeOn.query(this.ledger.upgradeChecksumsSql(upgrades));
     return edited;
   }
 
