@@ -37,7 +37,7 @@ describe('checksums of applied migrations', () => {
     return JSON.parse(current.stdout).edited as string[];
   };
 
-  it('rows written by 0.2.0 are checked the old way, left alone by read commands, and upgraded in place by db migrate', async () => {
+  it('rows written by 0.2.0 are checked the old way, left alone by read commands and --dry-run, and upgraded in place by db migrate', async () => {
     folder = composeMigrations('boot-base', 'checksum-base');
     const cli = cliFor(db, { MIGRATIONS_COMPILED_DIR: folder.dir, MIGRATIONS_INTEGRITY: 'block' });
     expect((await cli('db', 'migrate')).code).toBe(0);
@@ -47,6 +47,8 @@ describe('checksums of applied migrations', () => {
     await writtenBy020();
     const logBefore = await db.query(`SELECT * FROM ${LEDGER}_log ORDER BY seq`);
     expect(await edited(cli)).toEqual([]);
+    expect(await checksums()).toEqual(V1);
+    expect((await cli('db', 'migrate', '--dry-run')).code).toBe(0);
     expect(await checksums()).toEqual(V1);
 
     const migrated = await cli('db', 'migrate');
