@@ -60,7 +60,7 @@ describe('checksums of applied migrations', () => {
     expect(await edited(cli)).toEqual([]);
   });
 
-  it('a row written by 0.2.0 whose migration was edited since is reported, and keeps its old checksum', async () => {
+  it('a row written by 0.2.0 whose migration was edited since is reported and keeps its old checksum; a refused run upgrades nothing', async () => {
     folder = composeMigrations('boot-base', 'checksum-base');
     const cli = cliFor(db, { MIGRATIONS_COMPILED_DIR: folder.dir });
     expect((await cli('db', 'migrate')).code).toBe(0);
@@ -69,6 +69,11 @@ describe('checksums of applied migrations', () => {
     copyFileSync(join(BOOT_FIXTURES, 'boot-base-edited', `20261201_0900_${ACCOUNTS}_create_accounts.js`), join(folder.dir, `20261201_0900_${ACCOUNTS}_create_accounts.js`));
 
     expect(await edited(cli)).toEqual([ACCOUNTS]);
+    // A refused run leaves no trace, not even the upgrade of the unchanged row.
+    const strict = cliFor(db, { MIGRATIONS_COMPILED_DIR: folder.dir, MIGRATIONS_INTEGRITY: 'block' });
+    expectCleanFailure(await strict('db', 'migrate'), 2, new RegExp(`Refusing to migrate: Applied migration\\(s\\) edited since they were applied: ${ACCOUNTS}`));
+    expect(await checksums()).toEqual(V1);
+
     const migrated = await cli('db', 'migrate');
     expect(migrated.code).toBe(0);
     expect(migrated.stderr).toMatch(new RegExp(`^warning: Applied migration\\(s\\) edited since they were applied: ${ACCOUNTS}$`, 'm'));

@@ -41,8 +41,8 @@ export class MigrationPolicyService {
   }
 
   /**
-   * Judges a run before it starts. An applying run (not a dry run) also upgrades checksums stored by an
-   * older algorithm while it checks them for edits.
+   * Judges a run before it starts. When an applying run (not a dry run) is allowed, checksums stored by an
+   * older algorithm whose migration is unchanged are rewritten in the current one first.
    */
   async judge(run: ExclusiveRun, steps: readonly Step[], request: PolicyRequest, mode: 'apply' | 'dry-run' = 'apply'): Promise<PolicyVerdict> {
     const settings = this.settings(request.entrance);
@@ -54,15 +54,18 @@ export class MigrationPolicyService {
           { lockTimeoutMs: settings.lockTimeoutMs, statementTimeoutMs: settings.statementTimeoutMs },
         )
       : [];
-    return judgePolicy(
+    const checked = integrity === 'off' ? undefined : await run.integrity();
+    const verdict = judgePolicy(
       {
         pending: up.map((step) => step.revision.id),
         unknown: run.state.unknown,
-        edited: integrity === 'off' ? [] : await run.edited({ upgrade: mode === 'apply' }),
+        edited: checked?.edited ?? [],
         findings,
       },
       { ...settings, integrity, allowDestructive: request.allowDestructive, acceptEdited: request.acceptEdited },
     );
+    if (checked && mode === 'apply' && !verdict.refusals.length) await checked.upgrade();
+    return verdict;
   }
 
   /** Reports the warnings, then throws when anything refuses the run. */
