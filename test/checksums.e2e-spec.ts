@@ -1,5 +1,6 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bootOnce, logLines } from './support/app-process';
 import { BOOT_FIXTURES, composeMigrations, type MigrationFolder } from './support/boot-fixtures';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { cliFor, expectCleanFailure, LEDGER } from './support/example-app';
@@ -78,6 +79,25 @@ describe('checksums of applied migrations', () => {
     expect(migrated.code).toBe(0);
     expect(migrated.stderr).toMatch(new RegExp(`^warning: Applied migration\\(s\\) edited since they were applied: ${ACCOUNTS}$`, 'm'));
     expect(await checksums()).toEqual({ [ACCOUNTS]: V1[ACCOUNTS], [NOTES]: written[NOTES] });
+  });
+
+  it('boot: up to date, a 0.2.0 row is checked the old way and left; migrating, it is upgraded with the run', async () => {
+    folder = composeMigrations('boot-base');
+    const env = { DATABASE_URL: db.url, MIGRATE_ON_BOOT: 'true', MIGRATIONS_COMPILED_DIR: folder.dir, MIGRATIONS_INTEGRITY: 'block' };
+    expect((await cliFor(db, { MIGRATIONS_COMPILED_DIR: folder.dir })('db', 'migrate')).code).toBe(0);
+    const written = await checksums();
+    await db.query(`UPDATE ${LEDGER} SET checksum = $1`, [V1[ACCOUNTS]]);
+
+    const upToDate = await bootOnce(env);
+    expect(upToDate.health!.status).toBe(200);
+    expect(logLines(upToDate.output, 'WARN')).toEqual([]);
+    expect(await checksums()).toEqual({ [ACCOUNTS]: V1[ACCOUNTS] });
+
+    copyFileSync(join(BOOT_FIXTURES, 'checksum-base', NOTES_FILE), join(folder.dir, NOTES_FILE));
+    const migrating = await bootOnce(env);
+    expect(migrating.health!.status).toBe(200);
+    expect(logLines(migrating.output, 'WARN')).toEqual([]);
+    expect(await checksums()).toEqual({ [ACCOUNTS]: written[ACCOUNTS], [NOTES]: expect.stringMatching(V2) });
   });
 
   it('a reformatted migration (layout, case, quoting, comments) is not edited; one with a changed literal is', async () => {
