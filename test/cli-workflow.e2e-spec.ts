@@ -42,7 +42,7 @@ describe('db commands on the example app', () => {
     const rows = await db.query(`SELECT kind, checksum, execution_ms, applied_by FROM ${LEDGER}`);
     for (const row of rows) {
       expect(row.kind).toBe('applied');
-      expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
+      expect(row.checksum).toMatch(/^v2:[A-Za-z0-9_-]{43}$/);
       expect(row.execution_ms).toBeGreaterThanOrEqual(0);
       expect(row.applied_by).toMatch(/:\d+$/);
     }

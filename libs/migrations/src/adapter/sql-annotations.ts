@@ -11,7 +11,8 @@ let loaded: Promise<void> | undefined;
 
 /**
  * Loads PostgreSQL's parser (WASM) once; parsing is synchronous afterwards. Required on first use, so
- * commands that parse nothing (`db current`, `db migrate`) never load it.
+ * commands that parse nothing (`db current` and `db migrate` with every checksum in the metadata index and
+ * nothing pending) never load it.
  */
 export function loadSqlParser(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

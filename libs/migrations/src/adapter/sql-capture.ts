@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 
 /** One statement a migration issued, with its parameters. */
@@ -32,22 +31,4 @@ export async function captureSql(
     (runner as unknown as { isReleased: boolean }).isReleased = true;
   }
   return statements;
-}
-
-/**
- * Checksum of what a migration does, not of how its file looks: the SQL text it runs, whitespace-folded.
- * Reformatting the source or rebuilding it with another compiler leaves it unchanged; editing a statement
- * changes it. Parameter values are left out so that a migration that stamps `new Date()` stays stable.
- */
-export function checksumOf(up: readonly CapturedStatement[], down: readonly CapturedStatement[]): string {
-  const hash = createHash('sha256');
-  for (const [label, list] of [['up', up], ['down', down]] as const) {
-    hash.update(`${label}\n`);
-    for (const statement of list) hash.update(`${normalizeSql(statement.sql)}\n`);
-  }
-  return hash.digest('hex');
-}
-
-export function normalizeSql(sql: string): string {
-  return sql.replace(/\s+/g, ' ').trim();
 }

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ExclusiveRun } from '../adapter/runtime/migration-runtime';
-import { MigrationRuntime } from '../adapter/runtime/migration-runtime';
 import { PolicyRefusedError } from '../core/errors';
 import { judgePolicy, type PolicyIssue, type PolicyVerdict } from '../core/policy';
 import type { Step } from '../core/revision';
@@ -33,7 +32,6 @@ export interface PolicyRequest {
 export class MigrationPolicyService {
   constructor(
     @Inject(RESOLVED_MIGRATIONS_OPTIONS) private readonly options: ResolvedMigrationsOptions,
-    private readonly runtime: MigrationRuntime,
     private readonly safety: SafetyChecksService,
   ) {}
 
@@ -42,7 +40,11 @@ export class MigrationPolicyService {
     return entrance === 'boot' ? this.options.runOnBoot : this.options.cli;
   }
 
-  async judge(run: ExclusiveRun, steps: readonly Step[], request: PolicyRequest): Promise<PolicyVerdict> {
+  /**
+   * Judges a run before it starts. When an applying run (not a dry run) is allowed, checksums stored by an
+   * older algorithm whose migration is unchanged are rewritten in the current one first.
+   */
+  async judge(run: ExclusiveRun, steps: readonly Step[], request: PolicyRequest, mode: 'apply' | 'dry-run' = 'apply'): Promise<PolicyVerdict> {
     const settings = this.settings(request.entrance);
     const integrity = this.options.checks.integrity;
     const up = steps.filter((step) => step.direction === 'up');
@@ -52,15 +54,18 @@ export class MigrationPolicyService {
           { lockTimeoutMs: settings.lockTimeoutMs, statementTimeoutMs: settings.statementTimeoutMs },
         )
       : [];
-    return judgePolicy(
+    const checked = integrity === 'off' ? undefined : await run.integrity();
+    const verdict = judgePolicy(
       {
         pending: up.map((step) => step.revision.id),
         unknown: run.state.unknown,
-        edited: integrity === 'off' ? [] : await this.runtime.edited(run.state),
+        edited: checked?.edited ?? [],
         findings,
       },
       { ...settings, integrity, allowDestructive: request.allowDestructive, acceptEdited: request.acceptEdited },
     );
+    if (checked && mode === 'apply' && !verdict.refusals.length) await checked.upgrade();
+    return verdict;
   }
 
   /** Reports the warnings, then throws when anything refuses the run. */

@@ -220,7 +220,7 @@ export class MigrationsService {
       run.validate(steps, { mode, transaction });
       observer.plan(steps);
       await options.onPlan?.(steps, run.state);
-      if (options.policy) this.policy.enforce(await this.policy.judge(run, steps, options.policy), options.policy);
+      if (options.policy) this.policy.enforce(await this.policy.judge(run, steps, options.policy, mode), options.policy);
       const settings = options.policy ? this.policy.settings(options.policy.entrance) : undefined;
       return run.run(steps, {
         mode,
@@ -324,7 +324,8 @@ export class MigrationsService {
 
   /**
    * Applied revisions whose migration now runs different SQL than when it was applied (edited after the
-   * fact). Compares checksums of the captured SQL, so reformatting or recompiling does not count.
+   * fact). Compares checksums of the captured SQL's parse trees, so reformatting or recompiling does not
+   * count. Read-only: checksums stored by an older algorithm are checked in it, and left as they are.
    */
   async edited(known?: LedgerState): Promise<string[]> {
     return this.runtime.edited(known ?? (await this.state()));

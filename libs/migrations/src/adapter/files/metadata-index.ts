@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checksumAlgorithm, type ChecksumAlgorithm } from '../../core/checksum';
 import type { RevisionInfo } from './migration-file';
 
 /** What one exported migration class declares: enough to build the graph without loading the file. */
@@ -16,16 +17,20 @@ interface IndexEntry {
   size: number;
   mtimeMs: number;
   exports: ExportDescriptor[];
-  /** Checksums of what each export's migration runs, by export name, once computed. */
-  checksums?: Record<string, string>;
+  /**
+   * Checksums of what each export's migration runs, by export name, once computed: one per algorithm, as
+   * stored in the ledger (prefix included), so old-format ledger rows are checked without re-capturing.
+   */
+  checksums?: Record<string, string[]>;
 }
 
 interface IndexFile {
-  version: 1;
+  version: 2;
   entries: Record<string, IndexEntry>;
 }
 
-const VERSION = 1;
+/** Version 2 holds a list of checksums per export; version 1 (0.2.0) held one, in the v1 algorithm. */
+const VERSION = 2;
 const FILE_NAME = '.migrations-index.json';
 
 /**
@@ -48,9 +53,10 @@ export class MigrationIndex {
   static open(dir: string): MigrationIndex {
     for (const path of candidates(dir)) {
       try {
-        const parsed = JSON.parse(readFileSync(path, 'utf8')) as IndexFile;
-        if (parsed.version === VERSION && parsed.entries && typeof parsed.entries === 'object') {
-          return new MigrationIndex(dir, parsed.entries);
+        const parsed = JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown; entries?: unknown };
+        if ((parsed.version === VERSION || parsed.version === 1) && parsed.entries && typeof parsed.entries === 'object') {
+          const entries = parsed.entries as Record<string, IndexEntry>;
+          return new MigrationIndex(dir, parsed.version === 1 ? fromVersion1(entries) : entries);
         }
       } catch {
         // Missing or unreadable: start empty.
@@ -69,15 +75,18 @@ export class MigrationIndex {
     this.dirty = true;
   }
 
-  checksum(name: string, exportName: string): string | undefined {
-    return this.entries[name]?.checksums?.[exportName];
+  /** The checksum of an export's migration in an algorithm, when computed since its file last changed. */
+  checksum(name: string, exportName: string, algorithm: ChecksumAlgorithm): string | undefined {
+    return this.entries[name]?.checksums?.[exportName]?.find((checksum) => checksumAlgorithm(checksum) === algorithm);
   }
 
-  /** Stores a checksum; the index is written once, when the process exits, not once per migration. */
+  /** Stores a checksum (replacing the one in its algorithm); the index is written once, when the process exits. */
   storeChecksum(name: string, exportName: string, checksum: string): void {
     const entry = this.entries[name];
     if (!entry) return;
-    entry.checksums = { ...entry.checksums, [exportName]: checksum };
+    const algorithm = checksumAlgorithm(checksum);
+    const others = (entry.checksums?.[exportName] ?? []).filter((known) => checksumAlgorithm(known) !== algorithm);
+    entry.checksums = { ...entry.checksums, [exportName]: [...others, checksum] };
     this.dirty = true;
     saveOnExit(this);
   }
@@ -108,6 +117,18 @@ export class MigrationIndex {
       }
     }
   }
+}
+
+/** An index written by 0.2.0: one checksum per export, in the v1 algorithm (still valid for v1 ledger rows). */
+function fromVersion1(entries: Record<string, IndexEntry>): Record<string, IndexEntry> {
+  for (const entry of Object.values(entries)) {
+    const old = entry.checksums as Record<string, unknown> | undefined;
+    if (!old) continue;
+    entry.checksums = Object.fromEntries(
+      Object.entries(old).flatMap(([exportName, value]) => (typeof value === 'string' && checksumAlgorithm(value) === 'v1' ? [[exportName, [value]]] : [])),
+    );
+  }
+  return entries;
 }
 
 const pendingSaves = new Set<MigrationIndex>();

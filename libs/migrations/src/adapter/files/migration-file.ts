@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import type { ChecksumAlgorithm } from '../../core/checksum';
 import type { Revision } from '../../core/revision';
 
 /**
@@ -35,9 +36,9 @@ export interface MigrationFile {
   readonly format: 'revision' | 'typeorm';
   readonly migrationClass: MigrationClass;
   readonly info?: RevisionInfo;
-  /** The checksum remembered for this migration's file as it is now, if any. */
-  cachedChecksum(): string | undefined;
-  /** Remembers a computed checksum (kept in the migration index while the file is unchanged). */
+  /** The checksum in an algorithm remembered for this migration's file as it is now, if any. */
+  cachedChecksum(algorithm: ChecksumAlgorithm): string | undefined;
+  /** Remembers a computed checksum, by the algorithm its prefix names (kept in the migration index while the file is unchanged). */
   rememberChecksum(checksum: string): void;
   /** Forgets the loaded code (a long run of migrations then holds one at a time in memory). */
   release(): void;

@@ -165,7 +165,7 @@ type ChecksumCache = (exportName: string) => Pick<MigrationFile, 'cachedChecksum
 
 function checksumCache(index: MigrationIndex, name: string): ChecksumCache {
   return (exportName) => ({
-    cachedChecksum: () => index.checksum(name, exportName),
+    cachedChecksum: (algorithm) => index.checksum(name, exportName, algorithm),
     rememberChecksum: (checksum) => index.storeChecksum(name, exportName, checksum),
   });
 }

@@ -49,6 +49,13 @@ export interface LedgerEntry {
   typeorm: { name: string; timestamp: number };
 }
 
+/** A ledger row whose checksum, stored by an older algorithm, was checked and is rewritten in the current one. */
+export interface ChecksumUpgrade {
+  id: string;
+  from: string;
+  to: string;
+}
+
 /** What the audit log records: every apply, revert and stamp, with who and when. */
 export type LedgerEvent = 'applied' | 'reverted' | 'stamped' | 'unstamped';
 
@@ -182,6 +189,19 @@ export class Ledger {
       });
     }
     return rows;
+  }
+
+  /**
+   * The one statement that rewrites checksums stored by an older algorithm in the current one (a one-time
+   * upgrade of the same fact, so no audit log line): each row only while it still holds the checksum that
+   * was checked, so a row another run changed meanwhile is left alone.
+   */
+  upgradeChecksumsSql(upgrades: readonly ChecksumUpgrade[]): string {
+    const values = upgrades.map((u) => `(${[u.id, u.from, u.to].map(sqlValue).join(', ')})`).join(', ');
+    return (
+      `UPDATE ${this.name} AS l SET "checksum" = u."to" FROM (VALUES ${values}) AS u("revision", "from", "to") ` +
+      `WHERE l."revision" = u."revision" AND l."checksum" = u."from"`
+    );
   }
 
   /** The audit log, oldest first (empty when it does not exist yet). */

@@ -1,8 +1,10 @@
 import { hostname } from 'node:os';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import { CURRENT_CHECKSUM_ALGORITHM, type ChecksumAlgorithm } from '../../core/checksum';
 import type { Direction } from '../../core/revision';
 import type { MigrationFile } from '../files/migration-file';
-import { captureSql, checksumOf, type CapturedStatement } from '../sql-capture';
+import { migrationChecksum } from '../migration-checksum';
+import { captureSql, type CapturedStatement } from '../sql-capture';
 import { typeormTimestamp, type Ledger, type LedgerEntry } from './ledger';
 import { PooledSessionError } from './advisory-lock';
 import { MigrationFailedError } from './migration-failed.error';
@@ -38,13 +40,17 @@ export class MigrationRunner {
     private readonly checkBackend: (pid: number) => Promise<void> = async () => undefined,
   ) {}
 
-  /** The checksum of what a migration runs, remembered in the metadata index while its file is unchanged. */
-  async checksum(file: MigrationFile): Promise<string | null> {
-    const cached = file.cachedChecksum();
+  /**
+   * The checksum of what a migration runs (in the current algorithm unless asked for an older one, to check
+   * a ledger row that one wrote), remembered in the metadata index while its file is unchanged; null when
+   * its SQL cannot be captured.
+   */
+  async checksum(file: MigrationFile, algorithm: ChecksumAlgorithm = CURRENT_CHECKSUM_ALGORITHM): Promise<string | null> {
+    const cached = file.cachedChecksum(algorithm);
     if (cached) return cached;
     try {
       const [up, down] = await Promise.all([this.preview(file, 'up'), this.preview(file, 'down')]);
-      const computed = checksumOf(up, down);
+      const computed = await migrationChecksum(up, down, algorithm);
       file.rememberChecksum(computed);
       return computed;
     } catch {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { checkChecksum } from '../../core/checksum';
 import { LedgerState, type AppliedRow } from '../../core/ledger-state';
 import type { RunReport, SqlPlan, StepEvent } from '../../core/reports';
 import type { Direction, Step } from '../../core/revision';
@@ -9,7 +10,7 @@ import { MigrationFiles, type MigrationsLocation } from '../files/migration-file
 import { flushMigrationIndexes } from '../files/metadata-index';
 import { inlineParams, qualified, sqlValue } from '../sql-names';
 import type { LockWait } from './advisory-lock';
-import { Ledger, type LedgerLocation, type LedgerTables, type LoggedEvent, type StoredRow } from './ledger';
+import { Ledger, type ChecksumUpgrade, type LedgerLocation, type LedgerTables, type LoggedEvent, type StoredRow } from './ledger';
 import { MigrationRunner } from './migration-runner';
 import { MigrationSession } from './migration-session';
 import { PlanExecution, type RunOptions } from './plan-execution';
@@ -34,6 +35,18 @@ export interface ExclusiveRun {
   validate(steps: readonly Step[], options: Pick<RunOptions, 'mode' | 'transaction'>): void;
   /** The locked session, for work that is not a migration but must not overlap one (seeding, reset). */
   readonly session: MigrationSession;
+  /** The integrity of applied migrations, checked under the lock (see {@link MigrationRuntime.checkChecksums}). */
+  integrity(): Promise<IntegrityCheck>;
+}
+
+/** Applied migrations edited since, and how to bring checksums stored by an older algorithm up to date. */
+export interface IntegrityCheck {
+  readonly edited: string[];
+  /**
+   * Rewrites, in the current algorithm and in one statement on the locked session, the checksums stored by
+   * an older one whose migration is unchanged. For a run that goes ahead: a refused run leaves no trace.
+   */
+  upgrade(): Promise<void>;
 }
 
 /**
@@ -88,7 +101,20 @@ export class MigrationRuntime {
         session.checkBackend(pid),
       );
       const execution = new PlanExecution(session.runner, () => session.verifyLock(), this.ledger, runner, files, present);
-      return await work({ state, files, session, run: (steps, options) => execution.run(steps, options), validate: (steps, options) => execution.validate(steps, options) });
+      return await work({
+        state,
+        files,
+        session,
+        integrity: async () => {
+          const { edited, outdated } = await this.checkChecksums(state, { upgrades: true });
+          const upgrade = async () => {
+            if (outdated.length) await session.runner.query(this.ledger.upgradeChecksumsSql(outdated));
+          };
+          return { edited, upgrade };
+        },
+        run: (steps, options) => execution.run(steps, options),
+        validate: (steps, options) => execution.validate(steps, options),
+      });
     } finally {
       await session.close();
       flushMigrationIndexes();
@@ -139,19 +165,35 @@ export class MigrationRuntime {
 
   /**
    * Applied revisions whose migration now runs different SQL than when it was applied (edited after the
-   * fact). Compares checksums of the captured SQL, so reformatting or recompiling does not count.
+   * fact). Compares checksums of the SQL's parse trees, so reformatting or recompiling does not count.
+   * Read-only: rows stored by an older algorithm are checked in it and left as they are.
    */
   async edited(state: LedgerState): Promise<string[]> {
+    return (await this.checkChecksums(state, { upgrades: false })).edited;
+  }
+
+  /**
+   * Checks each applied row's checksum in the algorithm that wrote it (core/checksum.ts). With `upgrades`,
+   * also lists the rows stored by an older algorithm whose migration is unchanged, with their checksum in
+   * the current one (computing it costs a parse, so read-only callers skip it).
+   */
+  async checkChecksums(state: LedgerState, options: { upgrades: boolean }): Promise<{ edited: string[]; outdated: ChecksumUpgrade[] }> {
     const files = this.files();
     const runner = new MigrationRunner(await this.dataSource(), this.ledger, { mirror: false, typeormTableExists: false });
     const edited: string[] = [];
+    const outdated: ChecksumUpgrade[] = [];
     for (const row of state.rows) {
-      if (!row.checksum || !files.has(row.id)) continue;
-      const current = await runner.checksum(files.get(row.id));
-      if (current && current !== row.checksum) edited.push(row.id);
+      const stored = row.checksum;
+      if (!stored || !files.has(row.id)) continue;
+      const file = files.get(row.id);
+      const check = await checkChecksum(stored, (algorithm) => runner.checksum(file, algorithm));
+      if (check.result === 'edited') edited.push(row.id);
+      if (check.result !== 'unchanged' || !check.outdated || !options.upgrades) continue;
+      const current = await runner.checksum(file);
+      if (current) outdated.push({ id: row.id, from: stored, to: current });
     }
     flushMigrationIndexes();
-    return edited;
+    return { edited, outdated };
   }
 
   /** The audit log: every apply, revert and stamp, oldest first. */
