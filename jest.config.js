@@ -46,7 +46,11 @@ const e2e = {
  * "Every supported PostgreSQL").
  */
 const EXTRA_PG_MAJORS = [14, 16, 17, 18];
-const PG_MAJOR_SPECS = ['cli-workflow', 'lock', 'autogenerate'].map((name) => `<rootDir>/test/${name}.e2e-spec.ts`);
+const PG_MAJOR_SPECS = [
+  ...['cli-workflow', 'lock', 'autogenerate'].map((name) => `<rootDir>/test/${name}.e2e-spec.ts`),
+  // Checks that the suites above reach the project's server.
+  '<rootDir>/test/server-major.pg-spec.ts',
+];
 
 module.exports = {
   // 2 cores on the dev and CI machines; e2e files each get their own database.
