@@ -15,6 +15,7 @@ import { resolveOptions } from './options-validation';
 import { ResetService } from './reset.service';
 import { SafetyChecksService } from './safety-checks.service';
 import { SeedService } from './seed.service';
+import { TenantDirectory } from './tenant-directory.service';
 
 /** The module's services, without its commands (the CLI layer adds those). */
 export const MIGRATIONS_PROVIDERS: Provider[] = [
@@ -24,6 +25,7 @@ export const MIGRATIONS_PROVIDERS: Provider[] = [
     useFactory: (options: MigrationsModuleOptions) => resolveOptions(options),
   },
   MigrationConnection,
+  TenantDirectory,
   MigrationEventBus,
   MigrationTelemetry,
   MIGRATION_RUNTIME_PROVIDER,

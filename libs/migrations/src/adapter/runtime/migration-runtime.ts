@@ -21,6 +21,10 @@ export interface RuntimeConfig {
   ledger: LedgerLocation;
   /** How long an exclusive run waits for the migration lock. */
   lockWaitMs: number;
+  /** A schema tenant's schema: exclusive runs set `search_path` to it (the ledger is in it too). */
+  searchPath?: string;
+  /** Migration files already read (tenants share the app's, so 1000 tenants read the folder once). */
+  files?: () => MigrationFiles;
 }
 
 /** What an exclusive run sees and can do while it holds the lock. */
@@ -51,6 +55,20 @@ export class MigrationRuntime {
     this.ledger = new Ledger(config.ledger);
   }
 
+  /**
+   * The same runtime for a tenant: its ledger in `ledgerSchema`, `search_path` set to `searchPath` for
+   * exclusive runs, on its data source; the migration files are shared.
+   */
+  forTenant(target: { dataSource: () => Promise<DataSource>; ledgerSchema: string; searchPath?: string }): MigrationRuntime {
+    return new MigrationRuntime({
+      ...this.config,
+      dataSource: target.dataSource,
+      ledger: { ...this.config.ledger, schema: target.ledgerSchema },
+      searchPath: target.searchPath,
+      files: () => this.files(),
+    });
+  }
+
   /** The data source migrations run on. */
   dataSource(): Promise<DataSource> {
     return this.config.dataSource();
@@ -58,7 +76,7 @@ export class MigrationRuntime {
 
   /** The migration files on disk, read once. */
   files(): MigrationFiles {
-    return (this.cachedFiles ??= MigrationFiles.open(this.config.location));
+    return (this.cachedFiles ??= this.config.files ? this.config.files() : MigrationFiles.open(this.config.location));
   }
 
   /** The ledger as it is now, without locking or creating anything. */
@@ -80,6 +98,7 @@ export class MigrationRuntime {
       table: this.config.ledger.table,
       waitMs: this.config.lockWaitMs,
       onWait: onLockWait,
+      searchPath: this.config.searchPath,
     });
     try {
       const present = await this.ledger.tables(session.runner);
