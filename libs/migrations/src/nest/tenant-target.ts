@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { connectionError } from '../adapter/driver-errors';
 import { openDedicatedDataSource } from '../adapter/runtime/dedicated-data-source';
 import type { Tenant } from '../core/tenants';
 import { describeDatabase } from './database-label';
@@ -42,7 +43,12 @@ export class TenantTarget implements MigrationTarget {
     if (!url) return this.shared ? this.shared() : this.base.dataSource();
     this.own ??= (async () => {
       validatePostgresUrl(url, `the url of tenant '${this.tenant.name}'`);
-      return openDedicatedDataSource(this.base.app, url);
+      try {
+        return await openDedicatedDataSource(this.base.app, url);
+      } catch (error) {
+        const parsed = new URL(url);
+        throw connectionError(error, { host: parsed.hostname, port: parsed.port || undefined, database: decodeURIComponent(parsed.pathname.slice(1)), user: decodeURIComponent(parsed.username) });
+      }
     })();
     return this.own;
   }
