@@ -93,6 +93,16 @@ describe('schema-per-tenant fan-out', () => {
     expect(JSON.parse(histories.stdout).map((result: { tenant: string; entries: unknown[] }) => [result.tenant, result.entries.length])).toEqual([['one_000', 3], ['one_001', 3]]);
   });
 
+  it('seeds each tenant in its own schema: db seed --all-tenants', async () => {
+    await createTenants(db, 'seed', 2);
+    expect((await runCli(['db', 'migrate', '--all-tenants'], { env: env() })).code).toBe(0);
+    const seed = await runCli(['db', 'seed', '--all-tenants', '--json'], { env: { ...env(), NODE_ENV: 'test' } });
+    expect(seed.code).toBe(0);
+    expect(JSON.parse(seed.stdout).tenants.map((row: { tenant: string; state: string }) => [row.tenant, row.state])).toEqual([['seed_000', 'seeded'], ['seed_001', 'seeded']]);
+    for (const schema of ['seed_000', 'seed_001']) expect((await db.query(`SELECT count(*)::int AS n FROM "${schema}".users`))[0].n).toBe(2);
+    expect(await db.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = 'users'`)).toEqual([]);
+  });
+
   it('refuses bad input in one line, exit 2', async () => {
     await createTenants(db, 'bad', 2);
     const unknown = await runCli(['db', 'migrate', '--tenant', 'bad_00'], { env: env() });

@@ -8,7 +8,7 @@ import { plural } from './output';
 import type { TenantFlags } from './tenant-command.base';
 
 /** Where a tenant stands after the command: what it did, or where it is (`db current`). */
-export type TenantState = 'migrated' | 'reverted' | 'stamped' | 'at-head' | 'pending' | 'ahead' | 'failed' | 'skipped';
+export type TenantState = 'migrated' | 'reverted' | 'stamped' | 'seeded' | 'at-head' | 'pending' | 'ahead' | 'failed' | 'skipped';
 
 /** One row of the tenant matrix (docs/json-output.md). */
 export interface TenantRow {
