@@ -99,7 +99,11 @@ describe('tenants on boot and from code', () => {
     const app = await NestFactory.createApplicationContext(module, { logger: false });
     try {
       const migrations = app.get(MigrationsService);
+      const events: { type: string; tenant?: string }[] = [];
+      migrations.on('*', (event) => events.push({ type: event.type, tenant: event.tenant }));
       const report = await migrations.migrateTenant({ name: 'signup', schema: 'tenant_signup' });
+      // Run events of a tenant's run name the tenant.
+      expect(events.filter((event) => event.type === 'done')).toEqual([{ type: 'done', tenant: 'signup' }]);
       expect(report.steps.map((step) => step.revision).sort()).toEqual(REVISIONS);
       expect(await ledger(db, 'tenant_signup')).toEqual(REVISIONS);
       expect((await migrations.migrateTenant({ name: 'signup', schema: 'tenant_signup' })).steps).toEqual([]);

@@ -84,6 +84,11 @@ describe('schema-per-tenant fan-out', () => {
     expect(history.code).toBe(0);
     expect(JSON.parse(history.stdout).map((entry: { id: string; applied: boolean }) => [entry.id, entry.applied])).toEqual([['b82d814bc902', false], ['08ab1432a152', true], ['626ab0e768ab', true]]);
 
+    // --sql for one tenant is a script that runs in its schema.
+    const sql = await runCli(['db', 'migrate', '--sql', '--tenant', 'one_000'], { env: env() });
+    expect(sql.code).toBe(0);
+    expect(sql.stdout).toMatch(/^-- In the tenant's schema\nSET search_path TO "one_000";\n\n-- Running upgrade 08ab1432a152 -> b82d814bc902/);
+
     const stamp = await runCli(['db', 'stamp', '--tenant', 'one_000', '--json'], { env: env() });
     expect(stamp.code).toBe(0);
     expect(JSON.parse(stamp.stdout)).toMatchObject({ tenant: 'one_000', schema: 'one_000', added: ['b82d814bc902'], atHead: true });

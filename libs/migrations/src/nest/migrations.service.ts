@@ -313,7 +313,8 @@ export class MigrationsService {
 
   /** Emits a run's events around the caller's own callbacks (see {@link MigrationsService.on}). */
   private observe(entrance: RunEntrance, mode: 'apply' | 'dry-run' | 'stamp', callbacks: RunCallbacks) {
-    const emit = (event: MigrationEvent) => this.events.emit(event);
+    const tenant = this.connection.tenantName;
+    const emit = (event: MigrationEvent) => this.events.emit(tenant === undefined ? event : { ...event, tenant });
     return {
       plan: (steps: readonly Step[]) =>
         emit({ type: 'plan', entrance, mode, steps: steps.map((step) => ({ revision: step.revision.id, message: step.revision.message, direction: step.direction })) }),

@@ -7,7 +7,7 @@ import type { MigrationFile } from '../files/migration-file';
 import { captureSql, type CapturedStatement } from '../sql-capture';
 import { MigrationFiles, type MigrationsLocation } from '../files/migration-files';
 import { flushMigrationIndexes } from '../files/metadata-index';
-import { inlineParams, qualified, sqlValue } from '../sql-names';
+import { inlineParams, qualified, quoteIdent, sqlValue } from '../sql-names';
 import type { LockWait } from './advisory-lock';
 import { Ledger, type LedgerLocation, type LedgerTables, type LoggedEvent, type StoredRow } from './ledger';
 import { MigrationRunner } from './migration-runner';
@@ -144,7 +144,9 @@ export class MigrationRuntime {
       }
       const missing = !present.ledger || !present.log;
       const setup = planned.length && missing && steps[0]?.direction === 'up' ? this.ledger.createSql() : [];
-      return { setup, steps: planned };
+      // A tenant's migrations name no schema: the script must run in its schema, as the runtime does.
+      const searchPath = this.config.searchPath && planned.length ? [`SET search_path TO ${quoteIdent(this.config.searchPath)}`] : [];
+      return { setup: [...searchPath, ...setup], steps: planned };
     } finally {
       await session.close();
       flushMigrationIndexes();
