@@ -116,6 +116,12 @@ describe('schema-per-tenant fan-out', () => {
     const both = await runCli(['db', 'current', '--tenant', 'bad_000', '--all-tenants'], { env: env() });
     expect(both.code).toBe(2);
     expect(both.stderr.split('\n')[0]).toBe('error: Give either --tenant NAME or --all-tenants, not both');
+    const alone = await runCli(['db', 'migrate', '--concurrency', '2'], { env: env() });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr.split('\n')[0]).toBe('error: --concurrency and --fail-fast go with --tenant NAME or --all-tenants');
+    const generate = await runCli(['db', 'migrate', '-m', 'x', '--all-tenants'], { env: env() });
+    expect(generate.code).toBe(2);
+    expect(generate.stderr.split('\n')[0]).toBe('error: -m writes one migration file for every tenant: it does not take --tenant or --all-tenants');
     const none = await runCli(['db', 'current', '--all-tenants'], { env: { DATABASE_URL: db.url } });
     expect(none.code).toBe(2);
     expect(none.stderr.split('\n')[0]).toMatch(/^error: This app has no tenants/);
