@@ -1,7 +1,7 @@
 import { redact } from '../adapter/driver-errors';
 import { MigrationsError } from '../core/errors';
 import type { StatusReport } from '../core/reports';
-import type { Tenant, TenantSelection } from '../core/tenants';
+import { selectTenants, type Tenant, type TenantSelection } from '../core/tenants';
 import type { MigrationsService } from '../nest/migrations.service';
 import type { CliOutput } from './output';
 import { plural } from './output';
@@ -52,25 +52,35 @@ class TenantRowError extends Error {
  * or — for `lagFails` (`db current`) — is not at head.
  */
 export async function runTenantMatrix(out: CliOutput, migrations: MigrationsService, selection: TenantSelection, flags: TenantFlags, action: TenantAction, lagFails = false): Promise<TenantMatrix> {
+  const tenants = selectTenants(await migrations.tenants(), selection);
+  let finished = 0;
+  const progress = (row: TenantRow) => {
+    finished++;
+    if (out.jsonMode) return;
+    // On a terminal, one line rewritten in place; failures on stderr as they happen.
+    if (out.interactive) out.stdout.write(`\r\u001b[2K[${finished}/${tenants.length}] ${row.tenant}: ${row.state}`);
+    if (row.error) out.error(out.red(`${out.interactive ? '\r\u001b[2K' : ''}tenant ${row.tenant} failed: ${row.error.message}`));
+  };
   const outcomes = await migrations.eachTenant(
-    selection,
+    tenants,
     async (tenantMigrations, tenant) => {
       const target = tenantMigrations.target();
       const base = { tenant: tenant.name, schema: target.schema, database: target.database };
       try {
         const result = await action(tenantMigrations);
         const row = toRow(base, await tenantMigrations.status(), result.state, result.steps ?? 0, null);
-        progress(out, row);
+        progress(row);
         return row;
       } catch (error) {
         const status = await tenantMigrations.status().catch(() => undefined);
         const row = toRow(base, status, 'failed', 0, describeError(error));
-        progress(out, row);
+        progress(row);
         throw new TenantRowError(row);
       }
     },
     { concurrency: flags.concurrency, failFast: flags.failFast },
   );
+  if (out.interactive && finished) out.stdout.write('\r\u001b[2K');
   const rows = outcomes.map((outcome) => {
     if (outcome.status === 'ok') return outcome.value;
     if (outcome.status === 'failed' && outcome.error instanceof TenantRowError) return outcome.error.row;
@@ -101,12 +111,6 @@ function skippedRow(tenant: Tenant, error: TenantRow['error']): TenantRow {
 function describeError(error: unknown): { code: string; message: string } {
   const message = redact(error instanceof Error ? error.message : String(error)).split('\n')[0];
   return { code: error instanceof MigrationsError ? error.code : 'unexpected', message };
-}
-
-/** A line per finished tenant, for people (nothing under --json); failures go to stderr as they happen. */
-function progress(out: CliOutput, row: TenantRow): void {
-  if (out.jsonMode) return;
-  if (row.error) out.error(out.red(`tenant ${row.tenant} failed: ${row.error.message}`));
 }
 
 function printMatrix(out: CliOutput, matrix: TenantMatrix): void {
