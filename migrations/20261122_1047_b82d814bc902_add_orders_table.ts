@@ -19,7 +19,7 @@ export class AddOrdersTable1795344420000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "orders" DROP CONSTRAINT "FK_a922b820eeef29ac1c6800e826a"`);
-    await queryRunner.query(`DROP INDEX "public"."IDX_a922b820eeef29ac1c6800e826"`);
+    await queryRunner.query(`DROP INDEX "IDX_a922b820eeef29ac1c6800e826"`);
     await queryRunner.query(`DROP TABLE "orders"`);
   }
 }

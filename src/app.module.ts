@@ -7,6 +7,7 @@ import { HealthModule } from './health/health.module';
 import { OrdersModule } from './orders/orders.module';
 import { ProductsModule } from './products/products.module';
 import { UsersModule } from './users/users.module';
+import { exampleTenants } from './tenants';
 
 type Config = ConfigService<Environment, true>;
 
@@ -43,6 +44,7 @@ const DEVELOPMENT = ['development', 'test'];
           onUnknownRevisions: config.get('MIGRATE_ON_BOOT_ON_UNKNOWN', { infer: true }),
           lockTimeoutMs: config.get('MIGRATE_ON_BOOT_LOCK_TIMEOUT_MS', { infer: true }),
           lockRetries: config.get('MIGRATE_ON_BOOT_LOCK_RETRIES', { infer: true }),
+          tenants: config.get('MIGRATE_ON_BOOT_TENANTS', { infer: true }),
         },
         // `db migrate` against a database migrated by newer code: a warning and exit 0 (continue), or exit 2 (fail).
         cli: {
@@ -51,6 +53,9 @@ const DEVELOPMENT = ['development', 'test'];
           lockRetries: config.get('MIGRATIONS_LOCK_RETRIES', { infer: true }),
         },
         checks: { integrity: config.get('MIGRATIONS_INTEGRITY', { infer: true }) },
+        // Schema- or database-per-tenant apps: TENANTS lists them, or `table` reads the `tenants` table (src/tenants.ts, docs/tenants.md).
+        tenants: exampleTenants(config.get('TENANTS', { infer: true })),
+        tenantConcurrency: config.get('MIGRATIONS_TENANT_CONCURRENCY', { infer: true }),
       }),
     }),
     UsersModule,

@@ -51,6 +51,9 @@ export const ENVIRONMENT = v.object({
   MIGRATE_ON_BOOT_ON_UNKNOWN: oneOf(['continue', 'fail'], 'continue'),
   MIGRATE_ON_BOOT_LOCK_TIMEOUT_MS: count(5000, 'milliseconds'),
   MIGRATE_ON_BOOT_LOCK_RETRIES: count(3, 'a number of retries'),
+  MIGRATE_ON_BOOT_TENANTS: flag('false'),
+  TENANTS: text(),
+  MIGRATIONS_TENANT_CONCURRENCY: count(4, 'a number of tenants'),
 });
 
 export type Environment = v.InferOutput<typeof ENVIRONMENT>;

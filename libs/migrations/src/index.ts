@@ -39,3 +39,9 @@ export {
   type DoneEvent,
   type RunEntrance,
 } from './nest/migration-events';
+export type { Tenant, TenantInput, TenantSelection } from './core/tenants';
+export { UnknownTenantError } from './core/tenants';
+export type { FanOutOutcome } from './core/fan-out';
+export type { TenantsOption, TenantSource, TenantSourceContext } from './nest/migrations-options';
+export type { FanOutRequest } from './nest/tenant-fan-out';
+export type { TenantMatrix, TenantRow, TenantState } from './cli/tenant-matrix';

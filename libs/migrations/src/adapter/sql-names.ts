@@ -41,3 +41,12 @@ export function inlineParams(sql: string, params: readonly unknown[]): string {
     return quoteLiteral(typeof value === 'string' ? value : JSON.stringify(value));
   });
 }
+
+/**
+ * Removes a schema qualifier (`"public"."IDX_x"` → `"IDX_x"`) from generated SQL, for tenant apps whose
+ * migrations run once per schema with `search_path` set to it: a hard-coded schema would reach the same
+ * schema from every tenant.
+ */
+export function unqualify(sql: string, schema: string): string {
+  return sql.split(`${quoteIdent(schema)}.`).join('');
+}

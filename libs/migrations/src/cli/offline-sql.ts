@@ -7,9 +7,16 @@ export function printPlanSql(out: CliOutput, plan: SqlPlan): void {
     out.line('-- Nothing to run: the database is already there.');
     return;
   }
-  if (plan.setup.length) {
+  const session = plan.setup.filter((sql) => sql.startsWith('SET search_path'));
+  const ledger = plan.setup.filter((sql) => !session.includes(sql));
+  if (session.length) {
+    out.line("-- In the tenant's schema");
+    for (const sql of session) out.line(`${sql};`);
+    out.line();
+  }
+  if (ledger.length) {
     out.line('-- Create the ledger');
-    for (const sql of plan.setup) out.line(`${sql};`);
+    for (const sql of ledger) out.line(`${sql};`);
     out.line();
   }
   for (const step of plan.steps) {

@@ -80,8 +80,9 @@ export function lockWaitPrinter(out: CliOutput): (wait: LockWait) => void {
 }
 
 /** What the policy lets through with a warning, on stderr. */
-export function policyWarningPrinter(out: CliOutput): (issue: PolicyIssue) => void {
-  return (issue) => out.error(out.yellow(issue.finding ? formatFinding(issue.finding) : `warning: ${issue.message}`));
+export function policyWarningPrinter(out: CliOutput, tenant?: string): (issue: PolicyIssue) => void {
+  const prefix = tenant === undefined ? '' : `tenant ${tenant}: `;
+  return (issue) => out.error(out.yellow(`${prefix}${issue.finding ? formatFinding(issue.finding) : `warning: ${issue.message}`}`));
 }
 
 /** Each blocking finding, on stderr, before the refusal's error line. */

@@ -47,7 +47,16 @@ export async function runApp(rootModule: Type<unknown>, options: RunAppOptions):
   }
   const code = await runCommand(rootModule, argv, options.cliName);
   stopWatching();
+  await flushed();
   process.exit(code);
+}
+
+/**
+ * Resolves when what was written to stdout and stderr has reached the OS: on a pipe, writes are asynchronous,
+ * and `process.exit` would cut a large `--json` document (a 1000-tenant matrix) short.
+ */
+export async function flushed(): Promise<void> {
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => (stream.writableLength ? stream.write('', () => resolve()) : resolve()))));
 }
 
 /**
@@ -65,7 +74,9 @@ export async function runCli(rootModule: Type<unknown>, options: { argv?: string
   const argv = options.argv ?? process.argv.slice(2);
   // Global options may come first: `--verbose db migrate`.
   if (argv.find((arg) => arg !== '--verbose' && arg !== '--json') !== 'db') return;
-  process.exit(await runCommand(rootModule, argv, options.cliName));
+  const code = await runCommand(rootModule, argv, options.cliName);
+  await flushed();
+  process.exit(code);
 }
 
 /** Runs one CLI command in a Nest application context and returns the exit code. */

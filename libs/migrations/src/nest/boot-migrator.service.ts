@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { MigrationsError, SafetyRefusalError } from '../core/errors';
+import { MigrationsError, OperationFailedError, SafetyRefusalError } from '../core/errors';
 import { formatFinding } from '../core/safety';
 import { describeLockWait } from './lock-wait-message';
 import { logFields } from './structured-log';
@@ -43,8 +43,44 @@ export class BootMigrator implements OnModuleInit {
     await this.run();
   }
 
-  /** Applies what is pending under the lock, after the policy; returns normally when the app may serve. */
+  /** Applies what is pending under the lock, after the policy (and, with `runOnBoot.tenants`, to every tenant); returns normally when the app may serve. */
   async run(): Promise<void> {
+    await this.migrateMain();
+    if (this.options.runOnBoot.tenants && this.state.phase !== 'failed') await this.migrateTenants();
+  }
+
+  /**
+   * Every tenant, `tenantConcurrency` at once, each under its own lock and with the boot policy; a tenant at
+   * head costs one query. A failed tenant does not stop the others; then the boot fails as `onFailure` says.
+   */
+  private async migrateTenants(): Promise<void> {
+    const started = performance.now();
+    try {
+      const outcomes = await this.migrations.eachTenant({ all: true }, async (migrations, tenant) => {
+        if (await migrations.fullyApplied()) return 0;
+        const report = await migrations.upgrade({
+          policy: { entrance: 'boot', onWarning: (issue) => this.logger.warn(`Tenant ${tenant.name}: ${issue.message}`, ...logFields({ event: 'warning', tenant: tenant.name, code: issue.code })) },
+        });
+        if (report.steps.length) this.logger.log(`Tenant ${tenant.name}: applied ${report.steps.length} migration(s) in ${report.totalMs} ms`, ...logFields({ event: 'tenant-done', tenant: tenant.name, applied: report.steps.map((step) => step.revision) }));
+        return report.steps.length;
+      });
+      const failed = outcomes.filter((outcome) => outcome.status !== 'ok');
+      for (const outcome of failed) {
+        const message = outcome.status === 'failed' ? (outcome.error instanceof Error ? outcome.error.message.split('\n')[0] : String(outcome.error)) : 'not started';
+        this.logger.error(`Tenant ${outcome.item.name} failed: ${message}`, ...logFields({ event: 'tenant-failed', tenant: outcome.item.name }));
+      }
+      if (failed.length) {
+        throw new OperationFailedError(`${failed.length} of ${outcomes.length} tenant(s) failed to migrate: ${failed.slice(0, 5).map((outcome) => outcome.item.name).join(', ')}`, undefined, 'tenants_failed');
+      }
+      const applied = outcomes.filter((outcome) => outcome.status === 'ok' && outcome.value > 0).length;
+      const ms = Math.round(performance.now() - started);
+      this.logger.log(`Tenants: ${applied} migrated, ${outcomes.length - applied} up to date (${ms} ms)`, ...logFields({ event: 'tenants-done', tenants: outcomes.length, migrated: applied, ms }));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private async migrateMain(): Promise<void> {
     const boot = this.options.runOnBoot;
     this.state = { phase: 'running' };
     const started = performance.now();

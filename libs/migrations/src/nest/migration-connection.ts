@@ -10,13 +10,29 @@ import type { ResolvedMigrationsOptions } from './migrations-options';
 
 export const MIGRATIONS_URL_ENV = 'MIGRATIONS_DATABASE_URL';
 
+/** Where migrations run, as the services see it: the app's connection, or one tenant's (tenant-target.ts). */
+export interface MigrationTarget {
+  /** The app's own data source. */
+  readonly app: DataSource;
+  /** The data source migrations run on. */
+  dataSource(): Promise<DataSource>;
+  /** The schema that holds the ledger. */
+  readonly schema: string;
+  /** A printable name of the database, never with its password. */
+  describe(): string;
+  /** The tenant's name, for a tenant's target. */
+  readonly tenantName?: string;
+  /** The URL migrations connect to when it is not the app's own. */
+  readonly url?: string;
+}
+
 /**
  * The database connection migrations use: the app's TypeORM data source, or — when `migrationsUrl` (or
  * MIGRATIONS_DATABASE_URL) is set, for apps whose own URL goes through a pooler — a dedicated data source on
  * that direct URL, opened on first use and closed with the app.
  */
 @Injectable()
-export class MigrationConnection implements OnApplicationShutdown {
+export class MigrationConnection implements OnApplicationShutdown, MigrationTarget {
   private dedicated?: Promise<DataSource>;
 
   constructor(

@@ -7,6 +7,8 @@ export type RunEntrance = 'cli' | 'boot' | 'api';
 export interface PlanEvent {
   type: 'plan';
   entrance: RunEntrance;
+  /** The tenant of the run, for a tenant's run (docs/tenants.md). */
+  tenant?: string;
   mode: 'apply' | 'dry-run' | 'stamp';
   steps: { revision: string; message: string; direction: Direction }[];
 }
@@ -15,6 +17,8 @@ export interface PlanEvent {
 export interface StepStartEvent {
   type: 'step.start';
   entrance: RunEntrance;
+  /** The tenant of the run, for a tenant's run (docs/tenants.md). */
+  tenant?: string;
   revision: string;
   message: string;
   direction: Direction;
@@ -32,6 +36,8 @@ export interface StepEndEvent extends Omit<StepStartEvent, 'type'> {
 export interface RetryEvent {
   type: 'retry';
   entrance: RunEntrance;
+  /** The tenant of the run, for a tenant's run (docs/tenants.md). */
+  tenant?: string;
   revision: string;
   retry: number;
   retries: number;
@@ -42,6 +48,8 @@ export interface RetryEvent {
 export interface FailureEvent {
   type: 'failure';
   entrance: RunEntrance;
+  /** The tenant of the run, for a tenant's run (docs/tenants.md). */
+  tenant?: string;
   revision?: string;
   direction?: Direction;
   /** The error's stable code (`migration_failed`, `lock_timeout`, `refused`, ...). */
@@ -54,6 +62,8 @@ export interface FailureEvent {
 export interface DoneEvent {
   type: 'done';
   entrance: RunEntrance;
+  /** The tenant of the run, for a tenant's run (docs/tenants.md). */
+  tenant?: string;
   mode: 'apply' | 'dry-run' | 'stamp';
   steps: { revision: string; direction: Direction; ms: number }[];
   totalMs: number;

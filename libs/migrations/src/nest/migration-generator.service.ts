@@ -6,6 +6,7 @@ import { writeMigrationFile } from '../adapter/files/migration-file-writer';
 import { newRevisionId } from '../adapter/files/revision-id';
 import { SchemaDiffer, type DiffStatement } from '../adapter/schema-diff';
 import type { TypeConversion } from '../adapter/type-conversions';
+import { unqualify } from '../adapter/sql-names';
 import { openShadow, replayMigrations } from '../adapter/shadow-database';
 import { describeStatement, loadSqlParser } from '../adapter/sql-annotations';
 import { MultipleHeadsError, NotUpToDateError, UnregisteredEntitiesError, UsageError } from '../core/errors';
@@ -214,8 +215,11 @@ export class MigrationGenerator {
     }
   }
 
-  private async write(message: string, parents: string[], diffed: Diffed): Promise<GenerateReport> {
+  private async write(message: string, parents: string[], given: Diffed): Promise<GenerateReport> {
     await loadSqlParser();
+    // Tenant apps run each migration once per schema (search_path): no statement may name the shadow's schema.
+    const local = (statements: DiffStatement[]) => statements.map((statement) => ({ ...statement, sql: unqualify(statement.sql, 'public') }));
+    const diffed = this.options.tenants === undefined ? given : { ...given, up: local(given.up), down: local(given.down) };
     const { graph } = this.migrations.files();
     const id = newRevisionId(new Set(graph.ids()));
     const createdAt = new Date();

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Attributes, Counter, Histogram, Span, Tracer } from '@opentelemetry/api';
 import { MigrationEventBus } from './migration-event-bus.service';
-import type { MigrationEvent, RunEntrance } from './migration-events';
+import type { MigrationEvent } from './migration-events';
 import { optionalRequire } from './optional-require';
 
 type OtelApi = typeof import('@opentelemetry/api');
@@ -23,61 +23,63 @@ export class MigrationTelemetry implements OnModuleInit {
   }
 }
 
-/** Turns run events into spans and metrics; one run at a time per entrance (the lock makes runs sequential). */
+/** Turns run events into spans and metrics; one run at a time per entrance and tenant (the lock makes those sequential). */
 function recorder(api: OtelApi): (event: MigrationEvent) => void {
   const tracer: Tracer = api.trace.getTracer('nest-migrations');
   const meter = api.metrics.getMeter('nest-migrations');
   const duration: Histogram = meter.createHistogram('migrations.duration', { unit: 'ms', description: 'Duration of each migration run by nest-migrations' });
   const steps: Counter = meter.createCounter('migrations.steps', { description: 'Migrations applied or reverted' });
   const failures: Counter = meter.createCounter('migrations.failures', { description: 'Runs that failed or were refused' });
-  const runs = new Map<RunEntrance, Span>();
-  const current = new Map<RunEntrance, Span>();
+  const runs = new Map<string, Span>();
+  const current = new Map<string, Span>();
   return (event) => {
-    const base: Attributes = { 'migrations.entrance': event.entrance, 'db.system': 'postgresql' };
+    const base: Attributes = { 'migrations.entrance': event.entrance, 'db.system': 'postgresql', ...(event.tenant !== undefined ? { 'migrations.tenant': event.tenant } : {}) };
+    // Runs of one entrance are sequential, except across tenants (a fan-out runs several at once).
+    const key = `${event.entrance}\u0000${event.tenant ?? ''}`;
     switch (event.type) {
       case 'plan': {
-        runs.get(event.entrance)?.end();
-        runs.set(event.entrance, tracer.startSpan('migrations.run', { attributes: { ...base, 'migrations.mode': event.mode, 'migrations.count': event.steps.length } }));
+        runs.get(key)?.end();
+        runs.set(key, tracer.startSpan('migrations.run', { attributes: { ...base, 'migrations.mode': event.mode, 'migrations.count': event.steps.length } }));
         return;
       }
       case 'step.start': {
-        const run = runs.get(event.entrance);
+        const run = runs.get(key);
         const parent = run ? api.trace.setSpan(api.context.active(), run) : undefined;
         const attributes = { ...base, 'migrations.revision': event.revision, 'migrations.direction': event.direction, 'migrations.message': event.message, 'migrations.index': event.index };
-        current.set(event.entrance, tracer.startSpan(`migration ${event.direction} ${event.revision}`, { attributes }, parent));
+        current.set(key, tracer.startSpan(`migration ${event.direction} ${event.revision}`, { attributes }, parent));
         return;
       }
       case 'step.end': {
-        current.get(event.entrance)?.end();
-        current.delete(event.entrance);
+        current.get(key)?.end();
+        current.delete(key);
         const attributes = { ...base, 'migrations.direction': event.direction };
         duration.record(event.ms, attributes);
         steps.add(1, attributes);
         return;
       }
       case 'retry': {
-        current.get(event.entrance)?.addEvent('lock_timeout retry', { 'migrations.retry': event.retry, 'migrations.pause_ms': event.pauseMs });
+        current.get(key)?.addEvent('lock_timeout retry', { 'migrations.retry': event.retry, 'migrations.pause_ms': event.pauseMs });
         return;
       }
       case 'failure': {
-        for (const span of [current.get(event.entrance), runs.get(event.entrance)]) {
+        for (const span of [current.get(key), runs.get(key)]) {
           if (!span) continue;
           if (event.error instanceof Error) span.recordException(event.error);
           span.setAttribute('migrations.error_code', event.code);
           span.setStatus({ code: api.SpanStatusCode.ERROR, message: event.message });
           span.end();
         }
-        current.delete(event.entrance);
-        runs.delete(event.entrance);
+        current.delete(key);
+        runs.delete(key);
         failures.add(1, { ...base, 'migrations.error_code': event.code });
         return;
       }
       case 'done': {
-        const run = runs.get(event.entrance);
+        const run = runs.get(key);
         run?.setAttribute('migrations.total_ms', event.totalMs);
         run?.setStatus({ code: api.SpanStatusCode.OK });
         run?.end();
-        runs.delete(event.entrance);
+        runs.delete(key);
         return;
       }
     }

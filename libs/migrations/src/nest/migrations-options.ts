@@ -1,4 +1,28 @@
+import type { InjectionToken } from '@nestjs/common';
+import type { ModuleRef } from '@nestjs/core';
+import type { DataSource } from 'typeorm';
 import type { CheckLevel } from '../core/safety';
+import type { TenantInput } from '../core/tenants';
+
+/** What a tenant factory receives: the app's data source (to read a `tenants` table) and the module ref. */
+export interface TenantSourceContext {
+  dataSource: DataSource;
+  moduleRef: ModuleRef;
+}
+
+/** An injectable provider that lists the tenants at run time (`tenants: { provider: TenantsSource }`). */
+export interface TenantSource {
+  tenants(): TenantInput[] | Promise<TenantInput[]>;
+}
+
+/**
+ * The tenants of a schema-per-tenant or database-per-tenant app: a fixed list, a factory called each time
+ * a command or the boot hook needs them, or an injectable provider implementing {@link TenantSource}.
+ */
+export type TenantsOption =
+  | readonly TenantInput[]
+  | ((context: TenantSourceContext) => TenantInput[] | Promise<TenantInput[]>)
+  | { provider: InjectionToken };
 
 /**
  * Levels of the safety checks, used by the boot hook and `db lint`: per lint rule by its id (docs/lint-rules.md),
@@ -67,6 +91,8 @@ export interface RunOnBootOptions extends MigrationPolicyOptions {
   enabled?: boolean;
   /** `NODE_ENV` values in which the hook may migrate; others skip it with a log line. Default: any. */
   environments?: string[];
+  /** Migrate every tenant too (after the main schema), with the same policy. Default: false. */
+  tenants?: boolean;
   /** What a refused or failed boot migration does: `exit` (non-zero, the orchestrator restarts) or `continue` (serve; health says not ready). Default: `exit`. */
   onFailure?: 'exit' | 'continue';
 }
@@ -130,6 +156,10 @@ export interface MigrationsModuleOptions {
   runOnBoot?: RunOnBootOptions;
   /** The policy of `db migrate` (and the session settings of `db rollback`). */
   cli?: MigrationPolicyOptions;
+  /** The tenants `--tenant NAME` / `--all-tenants` and `runOnBoot.tenants` act on (docs/tenants.md). Default: none. */
+  tenants?: TenantsOption;
+  /** How many tenants a fan-out migrates at once (and its connections); `--concurrency N` overrides it. Default: 4. */
+  tenantConcurrency?: number;
 }
 
 /** A policy after defaults. */
@@ -152,6 +182,8 @@ export interface ResolvedMigrationsOptions {
   /** As given (families and rules unset stay unset, so each rule keeps its own default), plus `integrity`. */
   checks: Required<Pick<SafetyChecksOptions, 'integrity'>> & SafetyChecksOptions;
   tableSizes: Required<TableSizeOptions> | false;
-  runOnBoot: ResolvedPolicy & { enabled: boolean; environments?: string[]; onFailure: 'exit' | 'continue' };
+  runOnBoot: ResolvedPolicy & { enabled: boolean; environments?: string[]; onFailure: 'exit' | 'continue'; tenants: boolean };
   cli: ResolvedPolicy;
+  tenants?: TenantsOption;
+  tenantConcurrency: number;
 }

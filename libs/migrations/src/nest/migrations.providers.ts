@@ -16,6 +16,7 @@ import { ResetService } from './reset.service';
 import { SchemaDriftService } from './schema-drift.service';
 import { SafetyChecksService } from './safety-checks.service';
 import { SeedService } from './seed.service';
+import { TenantDirectory } from './tenant-directory.service';
 
 /** The module's services, without its commands (the CLI layer adds those). */
 export const MIGRATIONS_PROVIDERS: Provider[] = [
@@ -25,6 +26,7 @@ export const MIGRATIONS_PROVIDERS: Provider[] = [
     useFactory: (options: MigrationsModuleOptions) => resolveOptions(options),
   },
   MigrationConnection,
+  TenantDirectory,
   MigrationEventBus,
   MigrationTelemetry,
   MIGRATION_RUNTIME_PROVIDER,

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { LockWait } from '../adapter/runtime/advisory-lock';
 import { MigrationRuntime, type ExclusiveRun } from '../adapter/runtime/migration-runtime';
@@ -10,7 +10,11 @@ import type { LedgerState } from '../core/ledger-state';
 import type { AuditEvent, HistoryEntry, RunReport, SqlPlan, StampReport, StatusReport, StepEvent } from '../core/reports';
 import type { Direction, Step } from '../core/revision';
 import { revisionRange } from '../core/revision-range';
-import { MigrationConnection } from './migration-connection';
+import { MigrationConnection, type MigrationTarget } from './migration-connection';
+import type { FanOutOutcome } from '../core/fan-out';
+import type { Tenant, TenantInput, TenantSelection } from '../core/tenants';
+import { TenantDirectory } from './tenant-directory.service';
+import { eachTenant, withTenant, type FanOutRequest } from './tenant-fan-out';
 import { MigrationEventBus } from './migration-event-bus.service';
 import type { MigrationEvent, MigrationEventListener, RunEntrance } from './migration-events';
 import { MigrationPolicyService, type Entrance, type PolicyRequest } from './migration-policy.service';
@@ -78,10 +82,62 @@ export interface RollbackOptions extends RunCallbacks {
 export class MigrationsService {
   constructor(
     private readonly runtime: MigrationRuntime,
-    private readonly connection: MigrationConnection,
+    @Inject(MigrationConnection) private readonly connection: MigrationTarget,
     private readonly policy: MigrationPolicyService,
     private readonly events: MigrationEventBus,
+    private readonly directory: TenantDirectory,
   ) {}
+
+  /** The tenant this service is bound to (see {@link withTenant}); undefined for the app's own schema. */
+  get tenant(): string | undefined {
+    return this.connection.tenantName;
+  }
+
+  /** The tenants of the `tenants` option, as their source lists them now (docs/tenants.md). */
+  tenants(): Promise<Tenant[]> {
+    return this.directory.list();
+  }
+
+  /**
+   * Calls `work` with this service bound to one tenant: its schema (`search_path`, ledger and lock), or its
+   * database. A name is looked up in the tenant source; a {@link Tenant} object is used as given. A
+   * database tenant's connection is closed when `work` ends.
+   */
+  withTenant<T>(tenant: TenantInput, work: (migrations: MigrationsService) => Promise<T>): Promise<T> {
+    return withTenant(this.tenantScope(), tenant, work);
+  }
+
+  /**
+   * Brings one tenant to head, under its own lock: the "sign-up creates a schema" pattern (the schema is
+   * created when missing). Pass `policy: { entrance: 'cli' | 'boot' }` to apply that entrance's policy.
+   */
+  migrateTenant(tenant: TenantInput, options: UpgradeOptions = {}): Promise<RunReport> {
+    return this.withTenant(tenant, (migrations) => migrations.upgrade(options));
+  }
+
+  /**
+   * Runs `work` for each selected tenant (`{ all: true }`, `{ tenants: [names] }`, or a list), at most
+   * `concurrency` at once on a pool of that many connections; a failing tenant does not stop the others
+   * unless `failFast`. One outcome per tenant, in the source's order.
+   */
+  eachTenant<T>(selection: TenantSelection | readonly Tenant[], work: (migrations: MigrationsService, tenant: Tenant) => Promise<T>, request: FanOutRequest = {}): Promise<FanOutOutcome<T, Tenant>[]> {
+    return eachTenant(this.tenantScope(), selection, work, request);
+  }
+
+  private tenantScope() {
+    return {
+      directory: this.directory,
+      base: this.connection,
+      bind: (target: MigrationTarget & { tenant: Tenant }) =>
+        new MigrationsService(
+          this.runtime.forTenant({ dataSource: () => target.dataSource(), ledgerSchema: target.schema, searchPath: target.tenant.schema }),
+          target,
+          this.policy,
+          this.events,
+          this.directory,
+        ),
+    };
+  }
 
   /**
    * Calls `listener` for each run event of that type (`plan`, `step.start`, `step.end`, `retry`, `failure`,
@@ -109,12 +165,14 @@ export class MigrationsService {
 
   /** What a mutating command changes, for its first line: the database (no password) and the ledger's schema. */
   describeTarget(): string {
-    return `${this.connection.describe()} (schema ${this.connection.schema})`;
+    const tenant = this.connection.tenantName;
+    return `${tenant !== undefined ? `tenant ${tenant}: ` : ''}${this.connection.describe()} (schema ${this.connection.schema})`;
   }
 
-  /** The database (no password) and the ledger's schema, as fields. */
-  target(): { database: string; schema: string } {
-    return { database: this.connection.describe(), schema: this.connection.schema };
+  /** The database (no password) and the ledger's schema, as fields; and the tenant, for a tenant's service. */
+  target(): { database: string; schema: string; tenant?: string } {
+    const tenant = this.connection.tenantName;
+    return { database: this.connection.describe(), schema: this.connection.schema, ...(tenant !== undefined ? { tenant } : {}) };
   }
 
   /** The migration files on disk and their revision graph. */
@@ -255,7 +313,8 @@ export class MigrationsService {
 
   /** Emits a run's events around the caller's own callbacks (see {@link MigrationsService.on}). */
   private observe(entrance: RunEntrance, mode: 'apply' | 'dry-run' | 'stamp', callbacks: RunCallbacks) {
-    const emit = (event: MigrationEvent) => this.events.emit(event);
+    const tenant = this.connection.tenantName;
+    const emit = (event: MigrationEvent) => this.events.emit(tenant === undefined ? event : { ...event, tenant });
     return {
       plan: (steps: readonly Step[]) =>
         emit({ type: 'plan', entrance, mode, steps: steps.map((step) => ({ revision: step.revision.id, message: step.revision.message, direction: step.direction })) }),

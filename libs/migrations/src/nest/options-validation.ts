@@ -29,10 +29,12 @@ const KNOWN = new Set<keyof MigrationsModuleOptions>([
   'tableSizes',
   'runOnBoot',
   'cli',
+  'tenants',
+  'tenantConcurrency',
 ]);
 const LEVELS = ['off', 'warn', 'block'];
 const POLICY_KEYS = ['maxPending', 'onUnknownRevisions', 'lockTimeoutMs', 'statementTimeoutMs', 'lockRetries'];
-const BOOT_KEYS = ['enabled', 'environments', 'onFailure', ...POLICY_KEYS];
+const BOOT_KEYS = ['enabled', 'environments', 'onFailure', 'tenants', ...POLICY_KEYS];
 const SIZE_KEYS = ['smallRows', 'smallBytes', 'largeRows', 'largeBytes'] as const;
 
 /** Applies defaults and fails fast, with one message per mistake, on options that cannot work. */
@@ -77,7 +79,7 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
   if (!['auto', 'always', 'never'].includes(mirror)) problems.push(`'mirrorToTypeormTable' must be auto, always or never, got ${show(mirror)}`);
   const checkLiveDatabase = options.checkLiveDatabase ?? true;
   if (typeof checkLiveDatabase !== 'boolean') problems.push(`'checkLiveDatabase' must be true or false, got ${show(checkLiveDatabase)}`);
-  const resolved: Omit<ResolvedMigrationsOptions, 'checks' | 'runOnBoot' | 'cli' | 'tableSizes'> & Partial<ResolvedMigrationsOptions> = {
+  const resolved: Omit<ResolvedMigrationsOptions, 'checks' | 'runOnBoot' | 'cli' | 'tableSizes' | 'tenantConcurrency'> & Partial<ResolvedMigrationsOptions> = {
     migrationsDir: isAbsolute(migrationsDir) ? migrationsDir : resolve(cwd, migrationsDir),
     compiledMigrationsDir: compiled ? (isAbsolute(compiled) ? compiled : resolve(cwd, compiled)) : undefined,
     dataSource: text('dataSource', 'default'),
@@ -95,6 +97,13 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
   resolved.tableSizes = resolveTableSizes(options.tableSizes, problems);
   resolved.runOnBoot = resolveBoot(options.runOnBoot, problems);
   resolved.cli = resolvePolicy('cli', options.cli ?? {}, CLI_DEFAULTS, problems);
+  const tenants = options.tenants;
+  const tenantsOk = tenants === undefined || Array.isArray(tenants) || typeof tenants === 'function' || (typeof tenants === 'object' && tenants !== null && 'provider' in tenants);
+  if (!tenantsOk) problems.push(`'tenants' must be a list, a factory function or { provider: Token }, got ${show(tenants)}`);
+  resolved.tenants = tenants;
+  const concurrency = options.tenantConcurrency ?? 4;
+  if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1) problems.push(`'tenantConcurrency' must be a whole number >= 1, got ${show(concurrency)}`);
+  resolved.tenantConcurrency = Number(concurrency) || 4;
   if (problems.length) throw new InvalidMigrationsOptionsError(problems.join('; '));
   return resolved as ResolvedMigrationsOptions;
 }
@@ -140,6 +149,7 @@ const CLI_DEFAULTS = { lockTimeoutMs: 10_000, statementTimeoutMs: 0, lockRetries
 function resolveBoot(raw: MigrationsModuleOptions['runOnBoot'], problems: string[]): ResolvedMigrationsOptions['runOnBoot'] {
   const boot = raw ?? {};
   for (const key of Object.keys(boot)) if (!BOOT_KEYS.includes(key)) problems.push(`unknown option 'runOnBoot.${key}'`);
+  if (boot.tenants !== undefined && typeof boot.tenants !== 'boolean') problems.push(`'runOnBoot.tenants' must be true or false, got ${show(boot.tenants)}`);
   if (boot.enabled !== undefined && typeof boot.enabled !== 'boolean') problems.push(`'runOnBoot.enabled' must be true or false, got ${show(boot.enabled)}`);
   if (boot.environments !== undefined && (!Array.isArray(boot.environments) || boot.environments.some((e) => typeof e !== 'string'))) {
     problems.push(`'runOnBoot.environments' must be a list of NODE_ENV values`);
@@ -151,6 +161,7 @@ function resolveBoot(raw: MigrationsModuleOptions['runOnBoot'], problems: string
     enabled: boot.enabled === true,
     environments: Array.isArray(boot.environments) ? boot.environments : undefined,
     onFailure: onFailure === 'continue' ? 'continue' : 'exit',
+    tenants: boot.tenants === true,
   };
 }
 

@@ -67,15 +67,20 @@ export class SeedService {
     return orderSeeders(found);
   }
 
-  async seed(options: { only?: string; onSeeder?: (event: SeedEvent) => void } = {}): Promise<SeedEvent[]> {
+  /**
+   * Runs the seeders under the migration lock. `migrations`: a service bound to a tenant
+   * (`migrations.withTenant(...)`), to seed that tenant (its `search_path`, its seed ledger).
+   */
+  async seed(options: { only?: string; onSeeder?: (event: SeedEvent) => void; migrations?: MigrationsService } = {}): Promise<SeedEvent[]> {
+    const migrations = options.migrations ?? this.migrations;
     const all = this.seeders();
     if (options.only && !all.some((seeder) => seeder.name === options.only)) {
       throw new UsageError(`No seeder named '${options.only}'`, all.length ? `Seeders: ${all.map((s) => s.name).join(', ')}.` : 'No seeder is registered.');
     }
     const selected = options.only ? all.filter((seeder) => seeder.name === options.only) : all;
     const environment = process.env.NODE_ENV ?? 'development';
-    const ledger = new SeedLedger(this.options.schema, `${this.options.ledgerTable}_seeds`);
-    return this.migrations.exclusive(async ({ session }) => {
+    const ledger = new SeedLedger(migrations.target().schema, `${this.options.ledgerTable}_seeds`);
+    return migrations.exclusive(async ({ session }) => {
       const runner = session.runner;
       const done = await ledger.read(runner);
       const events: SeedEvent[] = [];

@@ -8,7 +8,7 @@ import type { MigrationFile } from '../files/migration-file';
 import { captureSql, type CapturedStatement } from '../sql-capture';
 import { MigrationFiles, type MigrationsLocation } from '../files/migration-files';
 import { flushMigrationIndexes } from '../files/metadata-index';
-import { inlineParams, qualified, sqlValue } from '../sql-names';
+import { inlineParams, qualified, quoteIdent, sqlValue } from '../sql-names';
 import type { LockWait } from './advisory-lock';
 import { Ledger, type ChecksumUpgrade, type LedgerLocation, type LedgerTables, type LoggedEvent, type StoredRow } from './ledger';
 import { MigrationRunner } from './migration-runner';
@@ -22,6 +22,10 @@ export interface RuntimeConfig {
   ledger: LedgerLocation;
   /** How long an exclusive run waits for the migration lock. */
   lockWaitMs: number;
+  /** A schema tenant's schema: exclusive runs set `search_path` to it (the ledger is in it too). */
+  searchPath?: string;
+  /** Migration files already read (tenants share the app's, so 1000 tenants read the folder once). */
+  files?: () => MigrationFiles;
 }
 
 /** What an exclusive run sees and can do while it holds the lock. */
@@ -64,6 +68,20 @@ export class MigrationRuntime {
     this.ledger = new Ledger(config.ledger);
   }
 
+  /**
+   * The same runtime for a tenant: its ledger in `ledgerSchema`, `search_path` set to `searchPath` for
+   * exclusive runs, on its data source; the migration files are shared.
+   */
+  forTenant(target: { dataSource: () => Promise<DataSource>; ledgerSchema: string; searchPath?: string }): MigrationRuntime {
+    return new MigrationRuntime({
+      ...this.config,
+      dataSource: target.dataSource,
+      ledger: { ...this.config.ledger, schema: target.ledgerSchema },
+      searchPath: target.searchPath,
+      files: () => this.files(),
+    });
+  }
+
   /** The data source migrations run on. */
   dataSource(): Promise<DataSource> {
     return this.config.dataSource();
@@ -71,7 +89,7 @@ export class MigrationRuntime {
 
   /** The migration files on disk, read once. */
   files(): MigrationFiles {
-    return (this.cachedFiles ??= MigrationFiles.open(this.config.location));
+    return (this.cachedFiles ??= this.config.files ? this.config.files() : MigrationFiles.open(this.config.location));
   }
 
   /** The ledger as it is now, without locking or creating anything. */
@@ -93,6 +111,7 @@ export class MigrationRuntime {
       table: this.config.ledger.table,
       waitMs: this.config.lockWaitMs,
       onWait: onLockWait,
+      searchPath: this.config.searchPath,
     });
     try {
       const present = await this.ledger.tables(session.runner);
@@ -151,7 +170,9 @@ export class MigrationRuntime {
       }
       const missing = !present.ledger || !present.log;
       const setup = planned.length && missing && steps[0]?.direction === 'up' ? this.ledger.createSql() : [];
-      return { setup, steps: planned };
+      // A tenant's migrations name no schema: the script must run in its schema, as the runtime does.
+      const searchPath = this.config.searchPath && planned.length ? [`SET search_path TO ${quoteIdent(this.config.searchPath)}`] : [];
+      return { setup: [...searchPath, ...setup], steps: planned };
     } finally {
       await session.close();
       flushMigrationIndexes();

@@ -1,5 +1,6 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { driverCode } from '../driver-errors';
+import { quoteIdent } from '../sql-names';
 import { AdvisoryLock, type LockWait } from './advisory-lock';
 
 export interface ExclusiveOptions {
@@ -9,6 +10,8 @@ export interface ExclusiveOptions {
   /** How long to wait for another run holding the lock. */
   waitMs: number;
   onWait?: (wait: LockWait) => void;
+  /** A tenant's schema: the session's `search_path` for the run (reset when the session closes). */
+  searchPath?: string;
 }
 
 /** How often the server checks that the client of a running statement is still there (PostgreSQL 14+). */
@@ -33,6 +36,11 @@ export class MigrationSession {
     try {
       if (!exclusive) return new MigrationSession(runner, undefined, settings);
       if (await trySet(runner, 'client_connection_check_interval', CLIENT_CHECK_MS)) settings.push('client_connection_check_interval');
+      if (exclusive.searchPath) {
+        // Only the tenant's schema (pg_catalog is always searched): an unqualified name never reaches another tenant or public.
+        await runner.query(`SET search_path TO ${quoteIdent(exclusive.searchPath)}`);
+        settings.push('search_path');
+      }
       const lock = new AdvisoryLock(runner, exclusive.schema, exclusive.table);
       await lock.acquire(exclusive.waitMs, exclusive.onWait);
       return new MigrationSession(runner, lock, settings);

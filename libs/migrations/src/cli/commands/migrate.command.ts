@@ -3,7 +3,8 @@ import { UsageError } from '../../core/errors';
 import { parseRenameSpec, type Rename } from '../../core/rename-candidates';
 import { MigrationGenerator } from '../../nest/migration-generator.service';
 import { MigrationsService } from '../../nest/migrations.service';
-import { DbCommandBase } from '../db-command.base';
+import { singleTenant, TenantCommandBase, tenantSelection, type TenantFlags } from '../tenant-command.base';
+import { runTenantMatrix } from '../tenant-matrix';
 import { generateMigration } from '../generate';
 import { printPlanSql } from '../offline-sql';
 import { parseRevisionSpec } from '../option-parsers';
@@ -11,7 +12,7 @@ import { CliOutput, plural } from '../output';
 import { runResult } from '../position';
 import { lockWaitPrinter, policyWarningPrinter, progressPrinter, refusalPrinter } from '../progress';
 
-export interface MigrateOptions {
+export interface MigrateOptions extends TenantFlags {
   to?: string;
   message?: string;
   empty?: boolean;
@@ -28,7 +29,7 @@ export interface MigrateOptions {
   name: 'migrate',
   description: 'Apply every pending migration, in order, one transaction each; with -m, generate a new migration',
 })
-export class MigrateCommand extends DbCommandBase {
+export class MigrateCommand extends TenantCommandBase {
   constructor(
     private readonly migrations: MigrationsService,
     private readonly generator: MigrationGenerator,
@@ -95,15 +96,36 @@ export class MigrateCommand extends DbCommandBase {
 
   async run(_: string[], options: MigrateOptions = {}): Promise<void> {
     const out = new CliOutput();
+    const tenants = tenantSelection(options);
+    if (options.message !== undefined && tenants) throw new UsageError('-m writes one migration file for every tenant: it does not take --tenant or --all-tenants');
     if (options.message !== undefined) return generateMigration(out, this.generator, options);
     if (options.empty || options.rename || options.allowUnregistered) {
       throw new UsageError('--empty, --rename and --allow-unregistered go with -m "message"');
     }
     if (options.sql && (options.dryRun || options.singleTransaction)) throw new UsageError('--sql prints the SQL and runs nothing: it does not take --dry-run or --single-transaction');
-    if (options.sql) return out.result(await this.migrations.sql({ direction: 'up', to: options.to }), (plan) => printPlanSql(out, plan));
-    out.note(out.dim(`${options.dryRun ? 'Dry run on' : 'Migrating'} ${this.migrations.describeTarget()}`));
+    const one = singleTenant(tenants);
+    if (one !== undefined) return this.migrations.withTenant(one, (migrations) => this.apply(out, migrations, options));
+    if (tenants && options.sql) throw new UsageError('--sql prints the SQL of one database: give one --tenant NAME');
+    if (tenants) {
+      await runTenantMatrix(out, this.migrations, tenants, options, async (migrations) => {
+        const report = await migrations.upgrade({
+          to: options.to,
+          mode: options.dryRun ? 'dry-run' : 'apply',
+          singleTransaction: options.singleTransaction,
+          policy: { entrance: 'cli', allowDestructive: options.allowDestructive, acceptEdited: options.acceptEdited, onWarning: policyWarningPrinter(out, migrations.tenant) },
+        });
+        return { state: options.dryRun ? undefined : 'migrated', steps: options.dryRun ? 0 : report.steps.length };
+      });
+      return;
+    }
+    return this.apply(out, this.migrations, options);
+  }
+
+  private async apply(out: CliOutput, migrations: MigrationsService, options: MigrateOptions): Promise<void> {
+    if (options.sql) return out.result(await migrations.sql({ direction: 'up', to: options.to }), (plan) => printPlanSql(out, plan));
+    out.note(out.dim(`${options.dryRun ? 'Dry run on' : 'Migrating'} ${migrations.describeTarget()}`));
     const progress = progressPrinter(out);
-    const report = await this.migrations.upgrade({
+    const report = await migrations.upgrade({
       to: options.to,
       mode: options.dryRun ? 'dry-run' : 'apply',
       singleTransaction: options.singleTransaction,
@@ -113,10 +135,10 @@ export class MigrateCommand extends DbCommandBase {
       onLockRetry: ({ revision, retry, retries, pauseMs }) =>
         out.error(out.yellow(`warning: ${revision} waited longer than lock_timeout for a table lock and was rolled back: retry ${retry}/${retries} in ${pauseMs} ms`)),
     }).finally(() => progress.end());
-    const { result, at } = await runResult(this.migrations, report, !!options.dryRun);
+    const { result, at } = await runResult(migrations, report, !!options.dryRun);
     out.result(result, () => {
       const n = plural(report.steps.length, 'migration');
-      const empty = this.migrations.files().emptyReason();
+      const empty = migrations.files().emptyReason();
       if (!report.steps.length) return out.line(empty ? `Nothing to apply: there are no migrations (${empty}).` : `Nothing to apply: the database is at ${at}.`);
       if (options.dryRun) {
         return out.line(out.green(`Dry run: ${n} ran and ${report.steps.length === 1 ? 'was' : 'were'} rolled back in ${report.totalMs} ms; the database is unchanged, at ${at}.`));
