@@ -1,6 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generatedFiles, newestGenerated } from './support/generated-files';
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Test } from '@nestjs/testing';
 import { MigrationGenerator } from 'nest-migrations';
@@ -81,12 +82,8 @@ describe('autogenerate', () => {
 
   const app = (entities: Function[]) =>
     testAppModule({ url: db.url, entities, migrationsDir: dir, migrations: { sourceRoot: sources } });
-  // Oldest first by creation: names within one minute sort by their random id, not by time.
-  const files = () =>
-    readdirSync(dir)
-      .filter((name) => name.endsWith('.ts') && !name.endsWith('.entity.ts'))
-      .sort((a, b) => statSync(join(dir, a)).mtimeMs - statSync(join(dir, b)).mtimeMs);
-  const newest = () => readFileSync(join(dir, files()[files().length - 1]), 'utf8');
+  const files = () => generatedFiles(dir);
+  const newest = () => newestGenerated(dir);
 
   it('refuses an empty message and writes nothing', async () => {
     const result = await runInProcess(app([AuthorV1, BookV1]), ['db', 'migrate', '-m', '   ']);

@@ -1,6 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generatedFiles, generatedStatements, newestGenerated } from './support/generated-files';
 import {
   Check,
   Column,
@@ -150,16 +151,10 @@ describe('autogenerate: no phantom diffs', () => {
 
   const app = (v: Version) => testAppModule({ url: db.url, entities: entities[v], migrationsDir: dir, migrations: { sourceRoot: dir } });
   const run = (v: Version, ...args: string[]) => runInProcess(app(v), ['db', ...args]);
-  const files = () =>
-    readdirSync(dir)
-      .filter((name) => name.endsWith('.ts'))
-      .sort((a, b) => statSync(join(dir, a)).mtimeMs - statSync(join(dir, b)).mtimeMs);
-  const newest = () => readFileSync(join(dir, files()[files().length - 1]), 'utf8');
+  const files = () => generatedFiles(dir);
+  const newest = () => newestGenerated(dir);
   /** The SQL of the newest migration's up (or down), in order. */
-  const statements = (method: 'up' | 'down') => {
-    const body = newest().split(`async ${method}(`)[1].split('\n  }\n')[0];
-    return [...body.matchAll(/queryRunner\.query\(`(.*)`\);/g)].map((match) => match[1].replace(/\\`/g, '`').replace(/\\\\/g, '\\'));
-  };
+  const statements = (method: 'up' | 'down') => generatedStatements(newest(), method).map((statement) => statement.sql);
   const catalog = () => dumpCatalog(db.query, { exclude: LEDGER_TABLES });
   /** TypeORM 1.x writes `ON "t"  (...)` (an empty index-method clause), 0.3 `ON "t" (...)`: the same SQL. */
   const spacesFolded = (sql: string[]) => sql.map((statement) => statement.replace(/ {2,}/g, ' '));

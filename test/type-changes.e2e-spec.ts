@@ -1,6 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generatedFiles, generatedStatements, newestGenerated } from './support/generated-files';
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { dumpCatalog, type CatalogSnapshot } from 'nest-migrations/testing';
 import { LEDGER_TABLES } from './support/example-app';
@@ -98,19 +99,10 @@ describe('autogenerate: type changes keep the data', () => {
 
   const app = (v: Version) => testAppModule({ url: db.url, entities: entities[v], migrationsDir: dir, migrations: { sourceRoot: dir } });
   const run = (v: Version, ...args: string[]) => runInProcess(app(v), ['db', ...args]);
-  const files = () =>
-    readdirSync(dir)
-      .filter((name) => name.endsWith('.ts'))
-      .sort((a, b) => statSync(join(dir, a)).mtimeMs - statSync(join(dir, b)).mtimeMs);
-  const newest = () => readFileSync(join(dir, files()[files().length - 1]), 'utf8');
+  const files = () => generatedFiles(dir);
+  const newest = () => newestGenerated(dir);
   /** The newest migration's up (or down): each statement with the comment lines above it. */
-  const statements = (method: 'up' | 'down') => {
-    const body = newest().split(`async ${method}(`)[1].split('\n  }\n')[0];
-    return [...body.matchAll(/((?:\s*\/\/.*\n)*)\s*await queryRunner\.query\(`(.*)`\);/g)].map((match) => ({
-      comment: match[1].replace(/^\s*\/\/ ?/gm, '').trim(),
-      sql: match[2].replace(/\\`/g, '`').replace(/\\\\/g, '\\'),
-    }));
-  };
+  const statements = (method: 'up' | 'down') => generatedStatements(newest(), method);
   const sql = (method: 'up' | 'down') => statements(method).map((statement) => statement.sql);
   const catalog = () => dumpCatalog(db.query, { exclude: LEDGER_TABLES });
   const columnTypes = async () =>
