@@ -49,6 +49,28 @@ describe('fast CLI start', () => {
       expect(result.stdout).toContain('3 pending migrations');
     });
 
+    it('is stale when a linked package (this workspace’s nest-migrations) was rebuilt since', async () => {
+      // A copy beside dist/ resolves the same files; its manifest remembers one library file as older.
+      const sibling = join(REPO_ROOT, '.fast-start-linked');
+      cpSync(join(REPO_ROOT, 'dist'), sibling, { recursive: true });
+      try {
+        const manifest = join(sibling, '.nest-migrations', 'cli-bundle.json');
+        const content = JSON.parse(readFileSync(manifest, 'utf8')) as { stamps: { file: string; mtimeMs: number }[] };
+        const linked = content.stamps.find((stamp) => stamp.file.includes('libs/migrations/dist/'));
+        expect(linked).toBeDefined();
+        linked!.mtimeMs -= 1000;
+        writeFileSync(manifest, JSON.stringify(content));
+        process.env.TEST_CLI_ENTRY = join(sibling, 'main.js');
+        const result = await runCli(['db', 'current', '--verbose'], { env: { DATABASE_URL: db.url } });
+        expect(result.code).toBe(0);
+        expect(result.stderr).toContain(`fast start: not used, the bundle is stale (${linked!.file} changed since)`);
+        expect(result.stdout).toContain('3 pending migrations');
+      } finally {
+        delete process.env.TEST_CLI_ENTRY;
+        rmSync(sibling, { recursive: true, force: true });
+      }
+    });
+
     it('built for another Node version is not used', async () => {
       const manifest = join(copy, 'dist', '.nest-migrations', 'cli-bundle.json');
       writeFileSync(manifest, JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), node: 'v0.0.1' }));

@@ -125,14 +125,21 @@ function resolvable(appRequire: NodeJS.Require, request: string): boolean {
   }
 }
 
-/** The package.json of every package the bundle took files from: an install or upgrade changes one. */
+/**
+ * The package.json of every installed package the bundle took files from: an install or upgrade changes one.
+ * A linked package (a workspace, `npm link`, `file:`) resolves outside node_modules and changes without a new
+ * package.json, on each rebuild: every file the bundle took from it is stamped instead.
+ */
 function stampsOf(inputs: readonly string[], cwd: string): BundleManifest['stamps'] {
   const manifests = new Set<string>();
   for (const input of inputs) {
     const path = join(cwd, input);
     const parts = path.split(sep);
     const at = parts.lastIndexOf('node_modules');
-    if (at < 0) continue;
+    if (at < 0) {
+      if (!path.startsWith(join(cwd, BUNDLE_DIR) + sep)) manifests.add(path); // not the generated entry
+      continue;
+    }
     const depth = parts[at + 1]?.startsWith('@') ? 2 : 1;
     manifests.add(join(parts.slice(0, at + 1 + depth).join(sep) || sep, 'package.json'));
   }

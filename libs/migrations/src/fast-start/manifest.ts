@@ -16,7 +16,8 @@ export interface BundleManifest {
   node: string;
   /**
    * Each bundled package's package.json as it was when bundling (path relative to the bundle's folder, size,
-   * mtime): an install or upgrade changes one of them, and the bundle is then stale.
+   * mtime), and each file taken from a linked package (a workspace): an install, an upgrade or a rebuild of a
+   * linked package changes one of them, and the bundle is then stale.
    */
   stamps: { file: string; size: number; mtimeMs: number }[];
 }
