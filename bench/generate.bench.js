@@ -4,7 +4,7 @@
  * Generate benchmark: `db migrate -m` of a generated app of N entities against TypeORM's own
  * `migration:generate` on the same entities, in the same run; reports both and the ratio.
  *
- *   npm run build                              # once: the app loads dist/libs/migrations/src/index.js
+ *   npm run build                              # once: the app loads libs/migrations/dist/index.js
  *   node bench/generate.bench.js [N] [R] [--json] [--keep]
  *
  *   N       number of generated entities (default 200)
@@ -29,7 +29,7 @@ const { psql, urlOf, Databases } = require('./lib/pg');
 const { parseArgs, requireBuild, staleSources } = require('./lib/setup');
 
 const ROOT = resolve(__dirname, '..');
-const DIST_INDEX = join(ROOT, 'dist', 'libs', 'migrations', 'src', 'index.js');
+const DIST_INDEX = join(ROOT, 'libs', 'migrations', 'dist', 'index.js');
 const { N, R, flags, json: JSON_OUT } = parseArgs('generate.bench.js', { N: 200, R: 3, minN: 2 });
 requireBuild(DIST_INDEX);
 
@@ -139,6 +139,7 @@ let typeormInitial = null;
 function oursInitialCase(k) {
   const db = dbs.fresh('oi');
   const dir = join(runsDir, `ours-initial-${k}`);
+  mkdirSync(dir, { recursive: true }); // the migrations folder a project has (the product refuses a missing one)
   const label = 'ours: db migrate -m "initial" (empty database)';
   if (timed('oursInitial', label, OURS(['migrate', '-m', 'initial']), db, dir)) {
     oursInitial = checkGenerated('oursInitial', label, dir, '.ts', [], { createTable: N }) ?? oursInitial;
