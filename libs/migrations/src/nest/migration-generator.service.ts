@@ -1,10 +1,10 @@
 import { buildStep } from '../adapter/files/folder';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { scanEntityDeclarations, type DeclaredEntity } from '../adapter/entity-scan';
 import { writeMigrationFile } from '../adapter/files/migration-file-writer';
 import { newRevisionId } from '../adapter/files/revision-id';
 import { SchemaDiffer, type DiffStatement } from '../adapter/schema-diff';
-import { openShadow, replayMigrations } from '../adapter/shadow-database';
+import { openShadow, type ShadowCacheStatus, type ShadowProgress } from '../adapter/shadow-database';
 import { describeStatement, loadSqlParser } from '../adapter/sql-annotations';
 import { MultipleHeadsError, NotUpToDateError, UnregisteredEntitiesError, UsageError } from '../core/errors';
 import { migrationFileName, renderMigration, type TemplateStatement } from '../core/migration-template';
@@ -13,6 +13,7 @@ import { resolveRevision } from '../core/resolve-revision';
 import { howToAllow } from '../core/lint/allow';
 import { blocking, type Finding } from '../core/safety';
 import { className, slugify, validateMessage } from '../core/slug';
+import { MigrationEventBus } from './migration-event-bus.service';
 import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
 import type { ResolvedMigrationsOptions } from './migrations-options';
 import { MigrationsService } from './migrations.service';
@@ -50,6 +51,10 @@ export interface CheckReport {
   differences: string[];
   unregistered: DeclaredEntity[];
   shadow: 'server' | 'pglite';
+  /** Whether the shadow came from the cached template (`hit`), after building it (`miss`), or without it (`off`). */
+  shadowCache: ShadowCacheStatus;
+  /** Migrations replayed to make the shadow (0 on a cache hit). */
+  replayed: number;
 }
 
 interface Diffed {
@@ -58,7 +63,11 @@ interface Diffed {
   unresolved: Rename[];
   renames: Rename[];
   shadow: 'server' | 'pglite';
+  shadowCache: ShadowCacheStatus;
+  replayed: number;
 }
+
+const NOT_DIFFED = { up: [], down: [], unresolved: [], renames: [], shadow: 'pglite', shadowCache: 'off', replayed: 0 } as const;
 
 /**
  * Autogenerate and drift check. Both diff the registered entities against the schema the migration history
@@ -66,17 +75,20 @@ interface Diffed {
  */
 @Injectable()
 export class MigrationGenerator {
+  private readonly logger = new Logger('Migrations');
+
   constructor(
     @Inject(RESOLVED_MIGRATIONS_OPTIONS) private readonly options: ResolvedMigrationsOptions,
     private readonly migrations: MigrationsService,
     private readonly safety: SafetyChecksService,
+    private readonly events: MigrationEventBus,
   ) {}
 
   /** `db migrate -m MSG`. */
   async generate(input: GenerateOptions): Promise<GenerateReport> {
     const message = validateMessage(input.message);
     const parents = await this.parentsForNewRevision();
-    if (input.empty) return this.write(message, parents, { up: [], down: [], unresolved: [], renames: [], shadow: 'pglite' });
+    if (input.empty) return this.write(message, parents, { ...NOT_DIFFED, up: [], down: [], unresolved: [], renames: [] });
     const unregistered = this.unregistered();
     if (unregistered.length && !input.allowUnregistered) throw new UnregisteredEntitiesError(unregistered);
     const diffed = await this.diff(input.renames ?? [], input.confirm);
@@ -89,7 +101,14 @@ export class MigrationGenerator {
     const unregistered = this.unregistered();
     const diffed = await this.diff([], undefined);
     const differences = diffed.up.map((statement) => statement.sql);
-    return { inSync: !differences.length && !unregistered.length, differences, unregistered, shadow: diffed.shadow };
+    return {
+      inSync: !differences.length && !unregistered.length,
+      differences,
+      unregistered,
+      shadow: diffed.shadow,
+      shadowCache: diffed.shadowCache,
+      replayed: diffed.replayed,
+    };
   }
 
   /** How a file written to the migrations folder reaches `db migrate`: loaded as is, or through the app's build. */
@@ -117,7 +136,7 @@ export class MigrationGenerator {
       if (covered) throw new UsageError(`Revision ${id} is already an ancestor of ${covered}: nothing to merge`);
     }
     const message = validateMessage(messageInput ?? `Merge ${parents.join(', ')}`);
-    const report = await this.write(message, parents, { up: [], down: [], unresolved: [], renames: [], shadow: 'pglite' });
+    const report = await this.write(message, parents, { ...NOT_DIFFED, up: [], down: [], unresolved: [], renames: [] });
     return { file: report.file as string, id: report.id as string, parents };
   }
 
@@ -140,9 +159,12 @@ export class MigrationGenerator {
   private async diff(requested: readonly Rename[], confirm: GenerateOptions['confirm']): Promise<Diffed> {
     const files = this.migrations.files();
     const main = this.migrations.dataSource;
-    const shadow = await openShadow(main);
+    const shadow = await openShadow(main, {
+      history: files.graph.all().map((rev) => files.get(rev.id)),
+      cache: this.options.shadowCache,
+      onProgress: (progress) => this.progress(progress),
+    });
     try {
-      await replayMigrations(shadow.dataSource, files.graph.all().map((rev) => files.get(rev.id)));
       const keep = [this.options.ledgerTable, ...(this.options.typeormMigrationsTable ? [this.options.typeormMigrationsTable] : [])];
       const differ = new SchemaDiffer(shadow.dataSource, keep);
       const { before, after } = await differ.shapes();
@@ -171,10 +193,25 @@ export class MigrationGenerator {
         unresolved,
         renames,
         shadow: shadow.kind,
+        shadowCache: shadow.cache,
+        replayed: shadow.replayed,
       };
     } finally {
       await shadow.dispose();
     }
+  }
+
+  /** The shadow's progress: an event, and a log line (shown with `--verbose`). */
+  private progress(progress: ShadowProgress): void {
+    if (progress.phase === 'building') {
+      const what = progress.template ? `template ${progress.template} in ${progress.database}${progress.from ? ` from ${progress.from}` : ''}` : progress.database;
+      this.logger.log(`Shadow: building ${what}, replaying ${progress.replaying} migration(s)`);
+    } else {
+      const what = progress.kind === 'pglite' ? 'in-memory PGlite' : progress.database;
+      const how = progress.cache === 'hit' ? `cloned from ${progress.template}` : progress.cache === 'miss' ? `cloned from the new ${progress.template}` : 'no cache';
+      this.logger.log(`Shadow: ${what} ready (cache ${progress.cache}: ${how}, ${progress.replayed} migration(s) replayed)${progress.note ? `; ${progress.note}` : ''}`);
+    }
+    this.events.emit({ type: 'shadow', ...progress });
   }
 
   private async write(message: string, parents: string[], diffed: Diffed): Promise<GenerateReport> {

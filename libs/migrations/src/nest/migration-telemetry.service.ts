@@ -33,6 +33,7 @@ function recorder(api: OtelApi): (event: MigrationEvent) => void {
   const runs = new Map<RunEntrance, Span>();
   const current = new Map<RunEntrance, Span>();
   return (event) => {
+    if (event.type === 'shadow') return; // autogenerate's shadow database, not a run
     const base: Attributes = { 'migrations.entrance': event.entrance, 'db.system': 'postgresql' };
     switch (event.type) {
       case 'plan': {
