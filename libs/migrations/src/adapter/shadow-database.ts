@@ -75,7 +75,8 @@ export async function openShadow(main: DataSource, options: ShadowOptions): Prom
       await dataSource.destroy().catch(() => undefined);
     }
   };
-  const keys = options.cache === false ? undefined : historyKeys(options.history, String((source as { schema?: string }).schema ?? ''));
+  // An empty history has nothing to replay: a fresh database is as quick as a clone.
+  const keys = options.cache === false || !options.history.length ? undefined : historyKeys(options.history, String((source as { schema?: string }).schema ?? ''));
   let note: string | undefined;
   if (keys) {
     const name = shadowName(stem);
