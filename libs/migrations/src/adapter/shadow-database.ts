@@ -3,7 +3,7 @@ import { OperationFailedError } from '../core/errors';
 import { driverCode, describeDriverError } from './driver-errors';
 import type { MigrationFile } from './files/migration-file';
 import { createPgliteDriver, isPglite } from './pglite-driver';
-import { cloneDatabase, createDatabase, dropDatabase } from './shadow/admin';
+import { cloneDatabase, createDatabase, dropDatabase, templateState } from './shadow/admin';
 import { historyKeys } from './shadow/history-key';
 import { shadowName, shadowStem, templateName } from './shadow/names';
 import { guardOnSignal, haltIfInterrupted } from './shadow/signal-guard';
@@ -21,8 +21,10 @@ export interface ShadowDatabase {
   readonly cache: ShadowCacheStatus;
   /** Migrations replayed for this shadow (0 on a hit). */
   readonly replayed: number;
-  /** The template it was cloned from. */
+  /** The cached template it is, or was cloned from. */
   readonly template?: string;
+  /** The shadow is the cached template itself: its schema must not change (renames need `writable`). */
+  readonly onTemplate?: boolean;
   dispose(): Promise<void>;
 }
 
@@ -41,8 +43,14 @@ export interface ShadowOptions {
   history: readonly MigrationFile[];
   /** Entities the shadow's data source knows (default: those the app's data source loaded). */
   entities?: EntityClass[];
-  /** Clone a cached template of the history instead of replaying it (server only). Default: true. */
+  /** Use a cached template of the history instead of replaying it (server only). Default: true. */
   cache?: boolean;
+  /**
+   * The caller will change the shadow's schema (`--rename` runs the renames on it): a clone of the template.
+   * Otherwise the diff runs on the template itself, which it must leave as it found it: only session-local
+   * writes (temporary tables, transactions rolled back). Default: false.
+   */
+  writable?: boolean;
   onProgress?: (progress: ShadowProgress) => void;
 }
 
@@ -52,9 +60,10 @@ export interface ShadowOptions {
  * then never leak into a generated migration. The shadow's data source knows the given entities, so TypeORM
  * can diff them.
  *
- * On a server, with the cache on, the shadow is a clone (`CREATE DATABASE ... TEMPLATE`) of a template keyed by
- * the history (see `shadow/template-cache.ts`), so the history is replayed once, not on every run. Every
- * database made here is dropped on SIGINT/SIGTERM (`shadow/signal-guard.ts`).
+ * On a server, with the cache on, the shadow is the template of the history (see `shadow/template-cache.ts`),
+ * built once by replaying it: the diff runs on the template itself (no copy, and no DROP DATABASE, which
+ * waits for a checkpoint), or on a clone of it (`CREATE DATABASE ... TEMPLATE`) when the caller will change
+ * the schema (`writable`). Every database made here is dropped on SIGINT/SIGTERM (`shadow/signal-guard.ts`).
  */
 export async function openShadow(main: DataSource, options: ShadowOptions): Promise<ShadowDatabase> {
   const source = main.options as DataSourceOptions & { driver?: unknown; url?: string; database?: string };
@@ -79,15 +88,14 @@ export async function openShadow(main: DataSource, options: ShadowOptions): Prom
   const keys = options.cache === false || !options.history.length ? undefined : historyKeys(options.history, String((source as { schema?: string }).schema ?? ''));
   let note: string | undefined;
   if (keys) {
-    const name = shadowName(stem);
-    const release = guardOnSignal(() => dropDatabase(main, name));
-    try {
-      const template = templateName(stem, keys[options.history.length]);
-      let result = await cloneDatabase(main, template, name);
-      let cache: ShadowCacheStatus = 'hit';
-      let replayed = 0;
-      if (result === 'missing') {
-        cache = 'miss';
+    const template = templateName(stem, keys[options.history.length]);
+    let cache: ShadowCacheStatus = 'hit';
+    let replayed = 0;
+    let dropping: Promise<void> = Promise.resolve();
+    const state = await templateState(main, template);
+    if (state === 'absent') {
+      cache = 'miss';
+      try {
         const built = await ensureTemplate(main, {
           stem,
           keys,
@@ -96,22 +104,39 @@ export async function openShadow(main: DataSource, options: ShadowOptions): Prom
           onBuilding: (build) => report({ phase: 'building', template, database: build.build, from: build.from, replaying: build.replayed }),
         });
         replayed = built?.replayed ?? 0;
-        result = await cloneDatabase(main, template, name);
+        dropping = built?.dropping ?? dropping;
+      } catch (error) {
+        await haltIfInterrupted();
+        // The role may not CREATE DATABASE: no template, no server shadow either.
+        if (driverCode(error) === '42501') return openPglite(shared, options.history, report);
+        throw shadowError(error);
       }
-      if (result === 'cloned') {
-        const dataSource = await connectOrDrop(main, name, connect);
-        report({ phase: 'ready', kind: 'server', cache, database: name, template, replayed });
-        return serverShadow(main, name, dataSource, release, { cache, replayed, template });
-      }
-      release();
-      if (result === 'busy') note = `the template ${template} is in use by another session: replaying without the cache`;
-      if (result === 'denied') note = `this role may not copy the template ${template}: replaying without the cache`;
-    } catch (error) {
-      await haltIfInterrupted();
-      await dropDatabase(main, name);
-      release();
-      throw shadowError(error);
     }
+    const opened = state === 'foreign'
+      ? { error: new Error('another role owns it') }
+      : options.writable
+      ? await openClone(main, template, stem, connect)
+      : await connect(template).then(
+          (dataSource) => ({ dataSource, database: template, dispose: () => dataSource.destroy().then(() => undefined) }),
+          (error: unknown) => ({ error }),
+        );
+    if ('dataSource' in opened) {
+      report({ phase: 'ready', kind: 'server', cache, database: opened.database, template, replayed });
+      return {
+        dataSource: opened.dataSource,
+        kind: 'server',
+        cache,
+        replayed,
+        template,
+        onTemplate: !options.writable,
+        dispose: async () => {
+          await opened.dispose().catch(() => undefined);
+          await dropping;
+        },
+      };
+    }
+    await dropping;
+    note = `cannot use the template ${template} (${describeDriverError(opened.error)}): replaying without the cache`;
   }
   const name = shadowName(stem);
   const release = guardOnSignal(() => dropDatabase(main, name));
@@ -138,6 +163,32 @@ export async function openShadow(main: DataSource, options: ShadowOptions): Prom
   }
   report({ phase: 'ready', kind: 'server', cache: 'off', database: name, replayed: options.history.length, ...(note ? { note } : {}) });
   return serverShadow(main, name, dataSource, release, { cache: 'off', replayed: options.history.length });
+}
+
+/** A clone of the template (`CREATE DATABASE ... TEMPLATE`), guarded: dropped on dispose, or on SIGINT/SIGTERM. */
+async function openClone(
+  main: DataSource,
+  template: string,
+  stem: string,
+  connect: (database: string) => Promise<DataSource>,
+): Promise<{ dataSource: DataSource; database: string; dispose: () => Promise<void> } | { error: unknown }> {
+  const name = shadowName(stem);
+  const release = guardOnSignal(() => dropDatabase(main, name));
+  try {
+    const result = await cloneDatabase(main, template, name);
+    if (result !== 'cloned') {
+      release();
+      return { error: new Error(result === 'busy' ? 'another session is connected to it' : result === 'denied' ? 'permission denied' : 'it is gone') };
+    }
+    const dataSource = await connectOrDrop(main, name, connect);
+    const shadow = serverShadow(main, name, dataSource, release, { cache: 'hit', replayed: 0 });
+    return { dataSource, database: name, dispose: shadow.dispose };
+  } catch (error) {
+    await haltIfInterrupted();
+    await dropDatabase(main, name);
+    release();
+    throw shadowError(error);
+  }
 }
 
 async function connectOrDrop(main: DataSource, name: string, connect: (database: string) => Promise<DataSource>): Promise<DataSource> {

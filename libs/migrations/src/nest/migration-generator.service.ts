@@ -159,11 +159,12 @@ export class MigrationGenerator {
   private async diff(requested: readonly Rename[], confirm: GenerateOptions['confirm']): Promise<Diffed> {
     const files = this.migrations.files();
     const main = this.migrations.dataSource;
-    const shadow = await openShadow(main, {
+    const shadowOptions = {
       history: files.graph.all().map((rev) => files.get(rev.id)),
       cache: this.options.shadowCache,
-      onProgress: (progress) => this.progress(progress),
-    });
+      onProgress: (progress: ShadowProgress) => this.progress(progress),
+    };
+    const shadow = await openShadow(main, shadowOptions);
     try {
       const keep = [this.options.ledgerTable, ...(this.options.typeormMigrationsTable ? [this.options.typeormMigrationsTable] : [])];
       const differ = new SchemaDiffer(shadow.dataSource, keep);
@@ -184,8 +185,17 @@ export class MigrationGenerator {
         if (renames.some((chosen) => sameRename(chosen, candidate) || overlaps(chosen, candidate))) continue;
         if (confirm && (await confirm(candidate))) renames.push(candidate);
       }
-      const renamed = renames.length ? await differ.applyRenames(renames) : { up: [], down: [] };
-      const changes = await differ.diff();
+      // Renames run on the shadow: the shared template must not see them, so they get a clone of it.
+      const clone = renames.length && shadow.onTemplate ? await openShadow(main, { ...shadowOptions, writable: true }) : undefined;
+      const target = clone ? new SchemaDiffer(clone.dataSource, keep) : differ;
+      let renamed: { up: DiffStatement[]; down: DiffStatement[] };
+      let changes: { up: DiffStatement[]; down: DiffStatement[] };
+      try {
+        renamed = renames.length ? await target.applyRenames(renames) : { up: [], down: [] };
+        changes = await target.diff();
+      } finally {
+        await clone?.dispose();
+      }
       const unresolved = candidates.filter((candidate) => !renames.some((chosen) => sameRename(chosen, candidate) || overlaps(chosen, candidate)));
       return {
         up: [...renamed.up, ...changes.up],
@@ -208,7 +218,7 @@ export class MigrationGenerator {
       this.logger.log(`Shadow: building ${what}, replaying ${progress.replaying} migration(s)`);
     } else {
       const what = progress.kind === 'pglite' ? 'in-memory PGlite' : progress.database;
-      const how = progress.cache === 'hit' ? `cloned from ${progress.template}` : progress.cache === 'miss' ? `cloned from the new ${progress.template}` : 'no cache';
+      const how = progress.cache === 'off' ? 'no cache' : progress.database === progress.template ? `the template itself` : `cloned from ${progress.template}`;
       this.logger.log(`Shadow: ${what} ready (cache ${progress.cache}: ${how}, ${progress.replayed} migration(s) replayed)${progress.note ? `; ${progress.note}` : ''}`);
     }
     this.events.emit({ type: 'shadow', ...progress });

@@ -42,6 +42,21 @@ export async function createDatabase(main: DataSource, name: string): Promise<vo
   await main.query(`CREATE DATABASE ${quoteIdent(name)}`);
 }
 
+/**
+ * Whether `name` exists and this role may read all of it: it owns it (and so the tables its replay created), or
+ * is a superuser. Another role's template is `foreign`: information_schema would hide its tables from us, and a
+ * diff on it would see an empty schema.
+ */
+export async function templateState(main: DataSource, name: string): Promise<'absent' | 'usable' | 'foreign'> {
+  const rows: { usable: boolean }[] = await main.query(
+    `SELECT pg_get_userbyid(d.datdba) = current_user OR r.rolsuper AS "usable"
+       FROM pg_database d, pg_roles r WHERE d.datname = $1 AND r.rolname = current_user`,
+    [name],
+  );
+  if (!rows.length) return 'absent';
+  return rows[0].usable ? 'usable' : 'foreign';
+}
+
 export async function databaseExists(main: DataSource, name: string): Promise<boolean> {
   const rows: unknown[] = await main.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
   return rows.length > 0;
@@ -54,12 +69,10 @@ export async function databasesLike(main: DataSource, pattern: string): Promise<
 }
 
 /**
- * Seals a finished template: no one may connect to it (so a clone is never refused because a client opened it),
- * and it takes its final name, which makes it visible to other runs. `false` when that name is already taken
- * (another run built the same template first).
+ * Gives a finished template its final name, which makes it visible to other runs. `false` when that name is
+ * already taken (another run built the same template first).
  */
 export async function sealTemplate(main: DataSource, build: string, template: string): Promise<boolean> {
-  await retryWhileInUse(() => main.query(`ALTER DATABASE ${quoteIdent(build)} WITH ALLOW_CONNECTIONS false`));
   try {
     await retryWhileInUse(() => main.query(`ALTER DATABASE ${quoteIdent(build)} RENAME TO ${quoteIdent(template)}`));
     return true;

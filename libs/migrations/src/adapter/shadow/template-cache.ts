@@ -14,6 +14,8 @@ export interface TemplateBuild {
   from?: string;
   /** How many migrations were replayed on top of it. */
   replayed: number;
+  /** The older templates of the database being dropped (a DROP DATABASE waits for a checkpoint): await it before exiting. */
+  dropping: Promise<void>;
 }
 
 export interface TemplateRequest {
@@ -24,7 +26,7 @@ export interface TemplateRequest {
   /** Replays migrations on the named database (connects, runs their `up`, disconnects). */
   replay(database: string, migrations: readonly MigrationFile[]): Promise<void>;
   /** Called once the build database exists, before the replay starts. */
-  onBuilding?(build: Omit<TemplateBuild, 'template'> & { template: string }): void;
+  onBuilding?(build: Omit<TemplateBuild, 'dropping'>): void;
 }
 
 /**
@@ -66,8 +68,10 @@ export async function ensureTemplate(main: DataSource, request: TemplateRequest)
     } finally {
       release();
     }
-    for (const old of existing) if (old !== template) await dropIfUnused(main, old);
-    return { template, build, from, replayed: migrations.length - start };
+    const dropping = (async () => {
+      for (const old of existing) if (old !== template) await dropIfUnused(main, old);
+    })();
+    return { template, build, from, replayed: migrations.length - start, dropping };
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1, $2)', [a, b]).catch(() => undefined);
     await runner.release();
