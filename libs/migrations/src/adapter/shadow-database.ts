@@ -84,8 +84,8 @@ export async function openShadow(main: DataSource, options: ShadowOptions): Prom
       await dataSource.destroy().catch(() => undefined);
     }
   };
-  // An empty history has nothing to replay: a fresh database is as quick as a clone.
-  const keys = options.cache === false || !options.history.length ? undefined : historyKeys(options.history, String((source as { schema?: string }).schema ?? ''));
+  // An empty history is cached too: diffing on its (empty) template spares a CREATE and a DROP DATABASE.
+  const keys = options.cache === false ? undefined : historyKeys(options.history, String((source as { schema?: string }).schema ?? ''));
   let note: string | undefined;
   if (keys) {
     const template = templateName(stem, keys[options.history.length]);
