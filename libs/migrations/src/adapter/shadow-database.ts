@@ -1,13 +1,16 @@
-import { DataSource, type DataSourceOptions, type QueryRunner } from 'typeorm';
-import { OperationFailedError } from '../core/errors';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { driverCode, describeDriverError } from './driver-errors';
 import type { MigrationFile } from './files/migration-file';
 import { createPgliteDriver, isPglite } from './pglite-driver';
-import { cloneDatabase, createDatabase, dropDatabase, templateState } from './shadow/admin';
+import { createDatabase, dropDatabase, templateState } from './shadow/admin';
 import { historyKeys } from './shadow/history-key';
 import { shadowName, shadowStem, templateName } from './shadow/names';
 import { guardOnSignal, haltIfInterrupted } from './shadow/signal-guard';
+import { replayMigrations } from './shadow/replay';
+import { connectOrDrop, openClone, serverShadow, shadowError } from './shadow/server-shadow';
 import { clearTemplates, ensureTemplate } from './shadow/template-cache';
+
+export { replayMigrations } from './shadow/replay';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type EntityClass = Function;
@@ -165,67 +168,6 @@ export async function openShadow(main: DataSource, options: ShadowOptions): Prom
   return serverShadow(main, name, dataSource, release, { cache: 'off', replayed: options.history.length });
 }
 
-/** A clone of the template (`CREATE DATABASE ... TEMPLATE`), guarded: dropped on dispose, or on SIGINT/SIGTERM. */
-async function openClone(
-  main: DataSource,
-  template: string,
-  stem: string,
-  connect: (database: string) => Promise<DataSource>,
-): Promise<{ dataSource: DataSource; database: string; dispose: () => Promise<void> } | { error: unknown }> {
-  const name = shadowName(stem);
-  const release = guardOnSignal(() => dropDatabase(main, name));
-  try {
-    const result = await cloneDatabase(main, template, name);
-    if (result !== 'cloned') {
-      release();
-      return { error: new Error(result === 'busy' ? 'another session is connected to it' : result === 'denied' ? 'permission denied' : 'it is gone') };
-    }
-    const dataSource = await connectOrDrop(main, name, connect);
-    const shadow = serverShadow(main, name, dataSource, release, { cache: 'hit', replayed: 0 });
-    return { dataSource, database: name, dispose: shadow.dispose };
-  } catch (error) {
-    await haltIfInterrupted();
-    await dropDatabase(main, name);
-    release();
-    throw shadowError(error);
-  }
-}
-
-async function connectOrDrop(main: DataSource, name: string, connect: (database: string) => Promise<DataSource>): Promise<DataSource> {
-  try {
-    return await connect(name);
-  } catch (error) {
-    await dropDatabase(main, name);
-    throw error;
-  }
-}
-
-function serverShadow(
-  main: DataSource,
-  name: string,
-  dataSource: DataSource,
-  release: () => void,
-  cache: { cache: ShadowCacheStatus; replayed: number; template?: string },
-): ShadowDatabase {
-  return {
-    dataSource,
-    kind: 'server',
-    ...cache,
-    dispose: async () => {
-      await haltIfInterrupted();
-      await dataSource.destroy().catch(() => undefined);
-      await dropDatabase(main, name);
-      release();
-    },
-  };
-}
-
-function shadowError(error: unknown): unknown {
-  if (error instanceof OperationFailedError) return error;
-  if (!driverCode(error)) return error;
-  return new OperationFailedError(`Cannot create the shadow database: ${describeDriverError(error)}`, undefined, 'shadow_failed');
-}
-
 /**
  * Drops the cached templates of `main`'s database (`<db>_shadow_tpl_*`); returns their names. Nothing to do on
  * PGlite, which has no cache.
@@ -297,40 +239,4 @@ function onDatabase(options: { url?: string }, database: string): Partial<DataSo
   const url = new URL(options.url);
   url.pathname = `/${encodeURIComponent(database)}`;
   return { url: url.toString(), database } as Partial<DataSourceOptions>;
-}
-
-/**
- * Runs every migration's `up` on the shadow, in graph order; no ledger. The shadow is thrown away, so
- * migrations are batched into few transactions without waiting for WAL flushes: replaying a long history
- * is the bulk of `db migrate -m`'s time. Batches stay small enough for PostgreSQL's lock table.
- */
-export async function replayMigrations(shadow: DataSource, migrations: readonly MigrationFile[], batch = 100): Promise<void> {
-  const runner: QueryRunner = shadow.createQueryRunner();
-  try {
-    await runner.query('SET synchronous_commit = off');
-    let inBatch = 0;
-    for (const migration of migrations) {
-      const instance = new migration.migrationClass();
-      const transactional = instance.transaction !== false;
-      if (!transactional && runner.isTransactionActive) await runner.commitTransaction();
-      if (transactional && !runner.isTransactionActive) {
-        await runner.startTransaction();
-        inBatch = 0;
-      }
-      try {
-        await instance.up(runner);
-      } catch (error) {
-        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-        throw new OperationFailedError(
-          `Migration ${migration.revision.id} failed on the shadow database: ${describeDriverError(error)}`,
-          'The migration history does not apply cleanly to an empty database: fix that migration first.',
-          'shadow_replay_failed',
-        );
-      }
-      if (transactional && ++inBatch >= batch) await runner.commitTransaction();
-    }
-    if (runner.isTransactionActive) await runner.commitTransaction();
-  } finally {
-    await runner.release();
-  }
 }
