@@ -251,20 +251,22 @@ async function replaceChangedIndexesAndChecks(dataSource: DataSource, builder: S
           table.removeCheckConstraint(existing);
         }
         // All of the table's indexes built on the copy at once; if one cannot be, each is tried alone.
-        const together = indexes.length > 1
-          ? await probing(runner, async () => {
-              await runner.query(indexes.map(([, wanted]) => sql.createIndexSql(probe, wanted).query).join('; '));
-              return indexSignatures(runner, [probe]);
-            })
+        const together = indexes.length
+          ? await probing(
+              runner,
+              async () => indexSignatures(runner, [probe]),
+              indexes.map(([, wanted]) => sql.createIndexSql(probe, wanted).query).join('; '),
+            )
           : undefined;
         for (const [existing, wanted] of indexes) {
           const current = shadowIndexes.get(`${real}\0${existing.name as string}`);
           const built = together
             ? together.get(`${probe}\0${wanted.name as string}`)
-            : await probing(runner, async () => {
-                await runner.query(sql.createIndexSql(probe, wanted).query);
-                return (await indexSignatures(runner, [probe])).get(`${probe}\0${wanted.name as string}`);
-              });
+            : await probing(
+                runner,
+                async () => (await indexSignatures(runner, [probe])).get(`${probe}\0${wanted.name as string}`),
+                sql.createIndexSql(probe, wanted).query,
+              );
           if (current === undefined || built === undefined || built.signature === current.signature) continue;
           sql.sqlInMemory.upQueries.push(sql.dropIndexSql(table, existing));
           sql.sqlInMemory.downQueries.push({ query: current.definition });
@@ -279,9 +281,15 @@ async function replaceChangedIndexesAndChecks(dataSource: DataSource, builder: S
   }
 }
 
-/** Runs `build` in a savepoint that is always rolled back; undefined when it fails. */
-async function probing<T>(runner: QueryRunner, build: () => Promise<T | undefined>): Promise<T | undefined> {
-  await runner.query('SAVEPOINT typeorm_probe');
+/** Runs `first`, then `build`, in a savepoint that is always rolled back; undefined when either fails. */
+async function probing<T>(runner: QueryRunner, build: () => Promise<T | undefined>, first?: string): Promise<T | undefined> {
+  try {
+    // `first` (statements without parameters) goes in the savepoint's round trip; if it fails, the savepoint exists.
+    await runner.query(first ? `SAVEPOINT typeorm_probe; ${first}` : 'SAVEPOINT typeorm_probe');
+  } catch {
+    await runner.query('ROLLBACK TO SAVEPOINT typeorm_probe');
+    return undefined;
+  }
   try {
     return await build();
   } catch {
