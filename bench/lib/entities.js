@@ -88,7 +88,7 @@ function generateApp(root, n, repoRoot) {
     `'use strict';\nmodule.exports = [\n${entities.map((e) => `  require('./${e.file.replace(/\.js$/, '')}').${e.cls},`).join('\n')}\n];\n`,
   );
 
-  const distIndex = join(repoRoot, 'dist', 'libs', 'migrations', 'src', 'index.js');
+  const distIndex = join(repoRoot, 'libs', 'migrations', 'dist', 'index.js');
   const oursMain = join(root, 'ours-main.js');
   writeFileSync(
     oursMain,

@@ -13,6 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client, escapeIdentifier, Pool, type ClientConfig } from 'pg';
+import { shadowPattern, shadowStem } from '../../libs/migrations/src/adapter/shadow/names';
 
 /** Env var through which the global setup hands the admin URL to workers. */
 export const ADMIN_URL_ENV = 'TEST_ADMIN_DATABASE_URL';
@@ -111,6 +112,15 @@ export async function dropDatabase(name: string, adminUrl = adminDatabaseUrl()):
   });
 }
 
+/** Autogenerate's shadow databases of `database` (`<stem>_shadow_*`: clones, template builds, templates). */
+export async function shadowDatabases(database: string, adminUrl = adminDatabaseUrl()): Promise<string[]> {
+  return withClient(adminUrl, async (c) =>
+    (await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY datname', [shadowPattern(shadowStem(database))])).rows.map(
+      (row) => row.datname,
+    ),
+  );
+}
+
 const MAX_IDENTIFIER = 63;
 
 /** `<prefix>_<runId>_<pid>_<random>`, lower case, at most 63 bytes, safe unquoted. */
@@ -163,6 +173,8 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
       dropping ??= (async () => {
         await pool.end().catch(() => undefined);
         await dropDatabase(name, adminUrl);
+        // Autogenerate's shadow template cache (and any shadow a killed command left) goes with its database.
+        for (const shadow of await shadowDatabases(name, adminUrl)) await dropDatabase(shadow, adminUrl);
       })();
       return dropping;
     },

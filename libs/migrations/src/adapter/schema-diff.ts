@@ -133,7 +133,10 @@ export class SchemaDiffer {
     const runner = this.shadow.createQueryRunner();
     try {
       const wanted = new Set(this.shadow.entityMetadatas.map((metadata) => metadata.tablePath));
-      const tables = await runner.getTables(await this.tablePaths(runner));
+      // Names first: loading every table's definition again (the schema builder just did) costs a catalog scan.
+      const orphans = (await this.tablePaths(runner)).filter((path) => !wanted.has(path) && !this.isKept(path));
+      if (!orphans.length) return [];
+      const tables = await runner.getTables(orphans);
       return tables.filter((table) => !wanted.has(table.name) && !this.isKept(table.name));
     } finally {
       await runner.release();

@@ -1,10 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { DataSource, type DataSourceOptions, type QueryRunner } from 'typeorm';
-import { OperationFailedError } from '../core/errors';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { driverCode, describeDriverError } from './driver-errors';
 import type { MigrationFile } from './files/migration-file';
 import { createPgliteDriver, isPglite } from './pglite-driver';
-import { quoteIdent } from './sql-names';
+import { createDatabase, dropDatabase, templateState } from './shadow/admin';
+import { historyKeys } from './shadow/history-key';
+import { shadowName, shadowStem, templateName } from './shadow/names';
+import { guardOnSignal, haltIfInterrupted } from './shadow/signal-guard';
+import { replayMigrations } from './shadow/replay';
+import { connectOrDrop, openClone, serverShadow, shadowError } from './shadow/server-shadow';
+import { clearTemplates, ensureTemplate } from './shadow/template-cache';
+
+export { replayMigrations } from './shadow/replay';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type EntityClass = Function;
@@ -14,44 +20,161 @@ export interface ShadowDatabase {
   readonly dataSource: DataSource;
   /** `server`: a temporary database on the app's server; `pglite`: an in-memory PGlite. */
   readonly kind: 'server' | 'pglite';
+  /** `hit`: cloned from the cached template; `miss`: the template was built (or extended) first; `off`: no cache. */
+  readonly cache: ShadowCacheStatus;
+  /** Migrations replayed for this shadow (0 on a hit). */
+  readonly replayed: number;
+  /** The cached template it is, or was cloned from. */
+  readonly template?: string;
+  /** The shadow is the cached template itself: its schema must not change (renames need `writable`). */
+  readonly onTemplate?: boolean;
   dispose(): Promise<void>;
 }
 
+export type ShadowCacheStatus = 'hit' | 'miss' | 'off';
+
 /**
- * Opens a shadow database for `main`: a temporary database on the same server when the role may create
- * one, else an in-memory PGlite. Drift in the developer's own database can then never leak into a
- * generated migration. The shadow's data source knows the given entities, so TypeORM can diff them.
+ * Progress of opening a server shadow: `building` (`database` exists and the replay starts: a template's build
+ * database, or the shadow itself without the cache), then `ready` (the shadow exists and holds the history).
  */
-export async function openShadow(main: DataSource, entities: EntityClass[] = loadedEntities(main)): Promise<ShadowDatabase> {
-  const options = main.options as DataSourceOptions & { driver?: unknown; url?: string; database?: string };
-  const shared = sharedOptions(options, entities);
-  if (!isPglite(options.driver)) {
-    const name = `${String(main.driver.database ?? 'app').slice(0, 40)}_shadow_${randomBytes(4).toString('hex')}`;
+export type ShadowProgress =
+  | { phase: 'building'; database: string; template?: string; from?: string; replaying: number }
+  | { phase: 'ready'; kind: 'server' | 'pglite'; cache: ShadowCacheStatus; database?: string; template?: string; replayed: number; note?: string };
+
+export interface ShadowOptions {
+  /** The migration history, in replay order. */
+  history: readonly MigrationFile[];
+  /** Entities the shadow's data source knows (default: those the app's data source loaded). */
+  entities?: EntityClass[];
+  /** Use a cached template of the history instead of replaying it (server only). Default: true. */
+  cache?: boolean;
+  /**
+   * The caller will change the shadow's schema (`--rename` runs the renames on it): a clone of the template.
+   * Otherwise the diff runs on the template itself, which it must leave as it found it: only session-local
+   * writes (temporary tables, transactions rolled back). Default: false.
+   */
+  writable?: boolean;
+  onProgress?: (progress: ShadowProgress) => void;
+}
+
+/**
+ * Opens a shadow database for `main` holding the schema of the migration history: a database on the same
+ * server when the role may create one, else an in-memory PGlite. Drift in the developer's own database can
+ * then never leak into a generated migration. The shadow's data source knows the given entities, so TypeORM
+ * can diff them.
+ *
+ * On a server, with the cache on, the shadow is the template of the history (see `shadow/template-cache.ts`),
+ * built once by replaying it: the diff runs on the template itself (no copy, and no DROP DATABASE, which
+ * waits for a checkpoint), or on a clone of it (`CREATE DATABASE ... TEMPLATE`) when the caller will change
+ * the schema (`writable`). Every database made here is dropped on SIGINT/SIGTERM (`shadow/signal-guard.ts`).
+ */
+export async function openShadow(main: DataSource, options: ShadowOptions): Promise<ShadowDatabase> {
+  const source = main.options as DataSourceOptions & { driver?: unknown; url?: string; database?: string };
+  const shared = sharedOptions(source, options.entities ?? loadedEntities(main));
+  const report = options.onProgress ?? (() => undefined);
+  if (isPglite(source.driver)) return openPglite(shared, options.history, report);
+  const stem = shadowStem(String(main.driver.database ?? 'app'));
+  const connect = async (database: string) => {
+    const dataSource = new DataSource({ ...source, ...shared, ...onDatabase(source, database) } as DataSourceOptions);
+    await dataSource.initialize();
+    return dataSource;
+  };
+  const replay = async (database: string, migrations: readonly MigrationFile[]) => {
+    const dataSource = await connect(database);
     try {
-      await main.query(`CREATE DATABASE ${quoteIdent(name)}`);
-    } catch (error) {
-      if (driverCode(error) !== '42501') {
-        throw new OperationFailedError(`Cannot create the shadow database: ${describeDriverError(error)}`, undefined, 'shadow_failed');
+      await replayMigrations(dataSource, migrations);
+    } finally {
+      await dataSource.destroy().catch(() => undefined);
+    }
+  };
+  // An empty history is cached too: diffing on its (empty) template spares a CREATE and a DROP DATABASE.
+  const keys = options.cache === false ? undefined : historyKeys(options.history, String((source as { schema?: string }).schema ?? ''));
+  let note: string | undefined;
+  if (keys) {
+    const template = templateName(stem, keys[options.history.length]);
+    let cache: ShadowCacheStatus = 'hit';
+    let replayed = 0;
+    let dropping: Promise<void> = Promise.resolve();
+    const state = await templateState(main, template);
+    if (state === 'absent') {
+      cache = 'miss';
+      try {
+        const built = await ensureTemplate(main, {
+          stem,
+          keys,
+          migrations: options.history,
+          replay,
+          onBuilding: (build) => report({ phase: 'building', template, database: build.build, from: build.from, replaying: build.replayed }),
+        });
+        replayed = built?.replayed ?? 0;
+        dropping = built?.dropping ?? dropping;
+      } catch (error) {
+        await haltIfInterrupted();
+        // The role may not CREATE DATABASE: no template, no server shadow either.
+        if (driverCode(error) === '42501') return openPglite(shared, options.history, report);
+        throw shadowError(error);
       }
-      return openPglite(shared);
     }
-    const dataSource = new DataSource({ ...options, ...shared, ...onDatabase(options, name) } as DataSourceOptions);
-    try {
-      await dataSource.initialize();
-    } catch (error) {
-      await dropDatabase(main, name);
-      throw error;
+    const opened = state === 'foreign'
+      ? { error: new Error('another role owns it') }
+      : options.writable
+      ? await openClone(main, template, stem, connect)
+      : await connect(template).then(
+          (dataSource) => ({ dataSource, database: template, dispose: () => dataSource.destroy().then(() => undefined) }),
+          (error: unknown) => ({ error }),
+        );
+    if ('dataSource' in opened) {
+      report({ phase: 'ready', kind: 'server', cache, database: opened.database, template, replayed });
+      return {
+        dataSource: opened.dataSource,
+        kind: 'server',
+        cache,
+        replayed,
+        template,
+        onTemplate: !options.writable,
+        dispose: async () => {
+          await opened.dispose().catch(() => undefined);
+          await dropping;
+        },
+      };
     }
-    return {
-      dataSource,
-      kind: 'server',
-      dispose: async () => {
-        await dataSource.destroy().catch(() => undefined);
-        await dropDatabase(main, name);
-      },
-    };
+    await dropping;
+    note = `cannot use the template ${template} (${describeDriverError(opened.error)}): replaying without the cache`;
   }
-  return openPglite(shared);
+  const name = shadowName(stem);
+  const release = guardOnSignal(() => dropDatabase(main, name));
+  try {
+    await createDatabase(main, name);
+  } catch (error) {
+    release();
+    if (driverCode(error) !== '42501') throw shadowError(error);
+    return openPglite(shared, options.history, report);
+  }
+  const dataSource = await connectOrDrop(main, name, connect).catch((error) => {
+    release();
+    throw error;
+  });
+  try {
+    report({ phase: 'building', database: name, replaying: options.history.length });
+    await replayMigrations(dataSource, options.history);
+  } catch (error) {
+    await haltIfInterrupted();
+    await dataSource.destroy().catch(() => undefined);
+    await dropDatabase(main, name);
+    release();
+    throw error;
+  }
+  report({ phase: 'ready', kind: 'server', cache: 'off', database: name, replayed: options.history.length, ...(note ? { note } : {}) });
+  return serverShadow(main, name, dataSource, release, { cache: 'off', replayed: options.history.length });
+}
+
+/**
+ * Drops the cached templates of `main`'s database (`<db>_shadow_tpl_*`); returns their names. Nothing to do on
+ * PGlite, which has no cache.
+ */
+export async function clearShadowCache(main: DataSource): Promise<string[]> {
+  if (isPglite((main.options as { driver?: unknown }).driver)) return [];
+  return clearTemplates(main, shadowStem(String(main.driver.database ?? 'app')));
 }
 
 /**
@@ -70,18 +193,26 @@ export function loadedEntities(main: DataSource): EntityClass[] {
   return [...new Set([...classes, ...(schemas as unknown as EntityClass[])])];
 }
 
-async function openPglite(shared: Partial<DataSourceOptions>): Promise<ShadowDatabase> {
+async function openPglite(
+  shared: Partial<DataSourceOptions>,
+  history: readonly MigrationFile[],
+  report: (progress: ShadowProgress) => void,
+): Promise<ShadowDatabase> {
   const driver = createPgliteDriver({});
   const dataSource = new DataSource({ type: 'postgres', driver, ...shared } as DataSourceOptions);
-  await dataSource.initialize();
-  return {
-    dataSource,
-    kind: 'pglite',
-    dispose: async () => {
-      await dataSource.destroy().catch(() => undefined);
-      await driver.close().catch(() => undefined);
-    },
+  const dispose = async () => {
+    await dataSource.destroy().catch(() => undefined);
+    await driver.close().catch(() => undefined);
   };
+  try {
+    await dataSource.initialize();
+    await replayMigrations(dataSource, history);
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+  report({ phase: 'ready', kind: 'pglite', cache: 'off', replayed: history.length });
+  return { dataSource, kind: 'pglite', cache: 'off', replayed: history.length, dispose };
 }
 
 /** What the shadow must share with the app's data source for TypeORM to generate the same SQL. */
@@ -108,46 +239,4 @@ function onDatabase(options: { url?: string }, database: string): Partial<DataSo
   const url = new URL(options.url);
   url.pathname = `/${encodeURIComponent(database)}`;
   return { url: url.toString(), database } as Partial<DataSourceOptions>;
-}
-
-async function dropDatabase(main: DataSource, name: string): Promise<void> {
-  await main.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() =>
-    main.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`).catch(() => undefined),
-  );
-}
-
-/**
- * Runs every migration's `up` on the shadow, in graph order; no ledger. The shadow is thrown away, so
- * migrations are batched into few transactions without waiting for WAL flushes: replaying a long history
- * is the bulk of `db migrate -m`'s time. Batches stay small enough for PostgreSQL's lock table.
- */
-export async function replayMigrations(shadow: DataSource, migrations: readonly MigrationFile[], batch = 100): Promise<void> {
-  const runner: QueryRunner = shadow.createQueryRunner();
-  try {
-    await runner.query('SET synchronous_commit = off');
-    let inBatch = 0;
-    for (const migration of migrations) {
-      const instance = new migration.migrationClass();
-      const transactional = instance.transaction !== false;
-      if (!transactional && runner.isTransactionActive) await runner.commitTransaction();
-      if (transactional && !runner.isTransactionActive) {
-        await runner.startTransaction();
-        inBatch = 0;
-      }
-      try {
-        await instance.up(runner);
-      } catch (error) {
-        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-        throw new OperationFailedError(
-          `Migration ${migration.revision.id} failed on the shadow database: ${describeDriverError(error)}`,
-          'The migration history does not apply cleanly to an empty database: fix that migration first.',
-          'shadow_replay_failed',
-        );
-      }
-      if (transactional && ++inBatch >= batch) await runner.commitTransaction();
-    }
-    if (runner.isTransactionActive) await runner.commitTransaction();
-  } finally {
-    await runner.release();
-  }
 }

@@ -237,10 +237,12 @@ async function replaceChangedIndexesAndChecks(dataSource: DataSource, builder: S
   try {
     await runner.startTransaction();
     try {
+      // The shadow's side of every index, in one query (round trips are most of this check's time).
+      const paths = work.filter((item) => item.indexes.length).map((item) => sql.escapePath(item.table));
+      const shadowIndexes = paths.length ? await indexSignatures(runner, paths) : new Map<string, IndexSignature>();
       for (const { table, checks, indexes } of work) {
         const real = sql.escapePath(table);
-        await runner.query(`DROP TABLE IF EXISTS ${probe}`);
-        await runner.query(`CREATE TEMPORARY TABLE "typeorm_probe" (LIKE ${real})`);
+        await runner.query(`DROP TABLE IF EXISTS ${probe}; CREATE TEMPORARY TABLE "typeorm_probe" (LIKE ${real})`);
         for (const [existing, wanted] of checks) {
           const current = await checkDefinition(runner, real, existing.name as string);
           const built = await probing(runner, async () => {
@@ -252,12 +254,23 @@ async function replaceChangedIndexesAndChecks(dataSource: DataSource, builder: S
           sql.sqlInMemory.downQueries.push({ query: `ALTER TABLE ${real} ADD CONSTRAINT ${quoteIdent(existing.name as string)} ${current}` });
           table.removeCheckConstraint(existing);
         }
+        // All of the table's indexes built on the copy at once; if one cannot be, each is tried alone.
+        const together = indexes.length
+          ? await probing(
+              runner,
+              async () => indexSignatures(runner, [probe]),
+              indexes.map(([, wanted]) => sql.createIndexSql(probe, wanted).query).join('; '),
+            )
+          : undefined;
         for (const [existing, wanted] of indexes) {
-          const current = await indexSignature(runner, real, existing.name as string);
-          const built = await probing(runner, async () => {
-            await runner.query(sql.createIndexSql(probe, wanted).query);
-            return indexSignature(runner, probe, wanted.name as string);
-          });
+          const current = shadowIndexes.get(`${real}\0${existing.name as string}`);
+          const built = together
+            ? together.get(`${probe}\0${wanted.name as string}`)
+            : await probing(
+                runner,
+                async () => (await indexSignatures(runner, [probe])).get(`${probe}\0${wanted.name as string}`),
+                sql.createIndexSql(probe, wanted).query,
+              );
           if (current === undefined || built === undefined || built.signature === current.signature) continue;
           sql.sqlInMemory.upQueries.push(sql.dropIndexSql(table, existing));
           sql.sqlInMemory.downQueries.push({ query: current.definition });
@@ -280,20 +293,29 @@ async function checkDefinition(runner: QueryRunner, table: string, name: string)
   return rows[0]?.definition;
 }
 
-/** An index as PostgreSQL prints it, without its name and table: method, uniqueness, columns, predicate. */
-async function indexSignature(runner: QueryRunner, table: string, name: string): Promise<{ signature: string; definition: string } | undefined> {
-  const rows: { signature: string; definition: string }[] = await runner.query(
-    `SELECT concat_ws(' | ', am.amname, x.indisunique::text,
+interface IndexSignature {
+  signature: string;
+  definition: string;
+}
+
+/**
+ * The indexes of the given tables (escaped paths, as given) as PostgreSQL prints them, keyed by `<path>\0<index
+ * name>`: the signature is without name and table (method, uniqueness, columns, predicate).
+ */
+async function indexSignatures(runner: QueryRunner, paths: string[]): Promise<Map<string, IndexSignature>> {
+  const rows: ({ path: string; name: string } & IndexSignature)[] = await runner.query(
+    `SELECT t.path AS "path", i.relname AS "name",
+            concat_ws(' | ', am.amname, x.indisunique::text,
               (SELECT string_agg(pg_get_indexdef(x.indexrelid, k, true), ', ' ORDER BY k) FROM generate_series(1, x.indnatts) k),
               x.indnkeyatts::text, pg_get_expr(x.indpred, x.indrelid, true)) AS "signature",
             pg_get_indexdef(x.indexrelid) AS "definition"
-       FROM pg_index x
+       FROM unnest($1::text[]) AS t(path)
+       JOIN pg_index x ON x.indrelid = t.path::regclass
        JOIN pg_class i ON i.oid = x.indexrelid
-       JOIN pg_am am ON am.oid = i.relam
-      WHERE x.indrelid = $1::regclass AND i.relname = $2`,
-    [table, name],
+       JOIN pg_am am ON am.oid = i.relam`,
+    [paths],
   );
-  return rows[0];
+  return new Map(rows.map((row) => [`${row.path}\0${row.name}`, { signature: row.signature, definition: row.definition }]));
 }
 
 /**

@@ -69,7 +69,18 @@ export interface DoneEvent {
   totalMs: number;
 }
 
-export type MigrationEvent = PlanEvent | StepStartEvent | StepEndEvent | RetryEvent | FailureEvent | DoneEvent;
+/**
+ * The shadow database of `db migrate -m` / `db check`: `building` (`database` exists and `replaying` migrations
+ * start on it: the build database of the `template` of the history, from the older template `from` when one is
+ * cached, or, without the cache, the shadow itself) and
+ * `ready` (the shadow `database` exists and holds the history: `cache` says whether it was cloned from the
+ * template, `hit`, cloned after building it, `miss`, or replayed without the cache, `off`).
+ */
+export type ShadowEvent =
+  | { type: 'shadow'; phase: 'building'; database: string; template?: string; from?: string; replaying: number }
+  | { type: 'shadow'; phase: 'ready'; kind: 'server' | 'pglite'; cache: 'hit' | 'miss' | 'off'; database?: string; template?: string; replayed: number; note?: string };
+
+export type MigrationEvent = PlanEvent | StepStartEvent | StepEndEvent | RetryEvent | FailureEvent | DoneEvent | ShadowEvent;
 
 /** Event names on Nest's EventEmitter2 (`@nestjs/event-emitter`): `@OnEvent(MIGRATION_EVENTS.stepEnd)`. */
 export const MIGRATION_EVENTS = {
@@ -79,6 +90,7 @@ export const MIGRATION_EVENTS = {
   retry: 'migrations.retry',
   failure: 'migrations.failure',
   done: 'migrations.done',
+  shadow: 'migrations.shadow',
 } as const;
 
 /** `step.end` -> `migrations.step.end`. */

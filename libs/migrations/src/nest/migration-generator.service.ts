@@ -1,13 +1,13 @@
 import { buildStep } from '../adapter/files/folder';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { scanEntityDeclarations, type DeclaredEntity } from '../adapter/entity-scan';
 import { writeMigrationFile } from '../adapter/files/migration-file-writer';
 import { newRevisionId } from '../adapter/files/revision-id';
-import { SchemaDiffer, type DiffStatement } from '../adapter/schema-diff';
+import { SchemaDiffer, type DiffStatement, type SchemaDiff } from '../adapter/schema-diff';
 import type { TypeConversion } from '../adapter/type-conversions';
 import { unqualify } from '../adapter/sql-names';
-import { openShadow, replayMigrations } from '../adapter/shadow-database';
+import { openShadow, type ShadowCacheStatus, type ShadowProgress } from '../adapter/shadow-database';
 import { describeStatement, loadSqlParser } from '../adapter/sql-annotations';
 import { MultipleHeadsError, NotUpToDateError, UnregisteredEntitiesError, UsageError } from '../core/errors';
 import { migrationFileName, renderMigration, type TemplateStatement } from '../core/migration-template';
@@ -16,6 +16,7 @@ import { resolveRevision } from '../core/resolve-revision';
 import { howToAllow } from '../core/lint/allow';
 import { blocking, type Finding } from '../core/safety';
 import { className, slugify, validateMessage } from '../core/slug';
+import { MigrationEventBus } from './migration-event-bus.service';
 import { RESOLVED_MIGRATIONS_OPTIONS } from './migrations.constants';
 import type { ResolvedMigrationsOptions } from './migrations-options';
 import { MigrationsService } from './migrations.service';
@@ -60,6 +61,10 @@ export interface CheckReport {
   differences: string[];
   unregistered: DeclaredEntity[];
   shadow: 'server' | 'pglite';
+  /** Whether the shadow came from the cached template (`hit`), after building it (`miss`), or without it (`off`). */
+  shadowCache: ShadowCacheStatus;
+  /** Migrations replayed to make the shadow (0 on a cache hit). */
+  replayed: number;
   /** The live database against what its applied migrations build. */
   drift: DriftReport;
 }
@@ -76,7 +81,11 @@ interface Diffed {
   renames: Rename[];
   conversions: TypeConversion[];
   shadow: 'server' | 'pglite';
+  shadowCache: ShadowCacheStatus;
+  replayed: number;
 }
+
+const NOT_DIFFED = { up: [], down: [], unresolved: [], renames: [], shadow: 'pglite', shadowCache: 'off', replayed: 0 } as const;
 
 /**
  * Autogenerate and drift check. Both diff the registered entities against the schema the migration history
@@ -84,18 +93,21 @@ interface Diffed {
  */
 @Injectable()
 export class MigrationGenerator {
+  private readonly logger = new Logger('Migrations');
+
   constructor(
     @Inject(RESOLVED_MIGRATIONS_OPTIONS) private readonly options: ResolvedMigrationsOptions,
     private readonly migrations: MigrationsService,
     private readonly safety: SafetyChecksService,
     private readonly drift: SchemaDriftService,
+    private readonly events: MigrationEventBus,
   ) {}
 
   /** `db migrate -m MSG`. */
   async generate(input: GenerateOptions): Promise<GenerateReport> {
     const message = validateMessage(input.message);
     const parents = await this.parentsForNewRevision();
-    if (input.empty) return this.write(message, parents, { up: [], down: [], unresolved: [], renames: [], conversions: [], shadow: 'pglite' });
+    if (input.empty) return this.write(message, parents, { ...NOT_DIFFED, up: [], down: [], unresolved: [], renames: [], conversions: [] });
     const unregistered = this.unregistered();
     if (unregistered.length && !input.allowUnregistered) throw new UnregisteredEntitiesError(unregistered);
     const diffed = await this.diff(input.renames ?? [], input.confirm);
@@ -120,7 +132,7 @@ export class MigrationGenerator {
     const differences = diffed.up.map((statement) => statement.sql);
     const drift: DriftReport = state ? await this.drift.check(state, atHead) : { checked: false, skipped: 'entities-only', differences: [] };
     const inSync = !differences.length && !unregistered.length && !drift.differences.length;
-    return { inSync, differences, unregistered, shadow: diffed.shadow, drift };
+    return { inSync, differences, unregistered, shadow: diffed.shadow, shadowCache: diffed.shadowCache, replayed: diffed.replayed, drift };
   }
 
   /** How a file written to the migrations folder reaches `db migrate`: loaded as is, or through the app's build. */
@@ -148,7 +160,7 @@ export class MigrationGenerator {
       if (covered) throw new UsageError(`Revision ${id} is already an ancestor of ${covered}: nothing to merge`);
     }
     const message = validateMessage(messageInput ?? `Merge ${parents.join(', ')}`);
-    const report = await this.write(message, parents, { up: [], down: [], unresolved: [], renames: [], conversions: [], shadow: 'pglite' });
+    const report = await this.write(message, parents, { ...NOT_DIFFED, up: [], down: [], unresolved: [], renames: [], conversions: [] });
     return { file: report.file as string, id: report.id as string, parents };
   }
 
@@ -176,9 +188,13 @@ export class MigrationGenerator {
   ): Promise<Diffed> {
     const files = this.migrations.files();
     const main = this.migrations.dataSource;
-    const shadow = await openShadow(main);
+    const shadowOptions = {
+      history: files.graph.all().map((rev) => files.get(rev.id)),
+      cache: this.options.shadowCache,
+      onProgress: (progress: ShadowProgress) => this.progress(progress),
+    };
+    const shadow = await openShadow(main, shadowOptions);
     try {
-      await replayMigrations(shadow.dataSource, files.graph.all().map((rev) => files.get(rev.id)));
       if (onShadow) await onShadow(shadow.dataSource, shadow.kind);
       const keep = [this.options.ledgerTable, ...(this.options.typeormMigrationsTable ? [this.options.typeormMigrationsTable] : [])];
       const differ = new SchemaDiffer(shadow.dataSource, keep);
@@ -199,8 +215,17 @@ export class MigrationGenerator {
         if (renames.some((chosen) => sameRename(chosen, candidate) || overlaps(chosen, candidate))) continue;
         if (confirm && (await confirm(candidate))) renames.push(candidate);
       }
-      const renamed = renames.length ? await differ.applyRenames(renames) : { up: [], down: [] };
-      const changes = await differ.diff();
+      // Renames run on the shadow: the shared template must not see them, so they get a clone of it.
+      const clone = renames.length && shadow.onTemplate ? await openShadow(main, { ...shadowOptions, writable: true }) : undefined;
+      const target = clone ? new SchemaDiffer(clone.dataSource, keep) : differ;
+      let renamed: { up: DiffStatement[]; down: DiffStatement[] };
+      let changes: SchemaDiff;
+      try {
+        renamed = renames.length ? await target.applyRenames(renames) : { up: [], down: [] };
+        changes = await target.diff();
+      } finally {
+        await clone?.dispose();
+      }
       const unresolved = candidates.filter((candidate) => !renames.some((chosen) => sameRename(chosen, candidate) || overlaps(chosen, candidate)));
       return {
         up: [...renamed.up, ...changes.up],
@@ -209,10 +234,25 @@ export class MigrationGenerator {
         renames,
         conversions: changes.conversions ?? [],
         shadow: shadow.kind,
+        shadowCache: shadow.cache,
+        replayed: shadow.replayed,
       };
     } finally {
       await shadow.dispose();
     }
+  }
+
+  /** The shadow's progress: an event, and a log line (shown with `--verbose`). */
+  private progress(progress: ShadowProgress): void {
+    if (progress.phase === 'building') {
+      const what = progress.template ? `template ${progress.template} in ${progress.database}${progress.from ? ` from ${progress.from}` : ''}` : progress.database;
+      this.logger.log(`Shadow: building ${what}, replaying ${progress.replaying} migration(s)`);
+    } else {
+      const what = progress.kind === 'pglite' ? 'in-memory PGlite' : progress.database;
+      const how = progress.cache === 'off' ? 'no cache' : progress.database === progress.template ? `the template itself` : `cloned from ${progress.template}`;
+      this.logger.log(`Shadow: ${what} ready (cache ${progress.cache}: ${how}, ${progress.replayed} migration(s) replayed)${progress.note ? `; ${progress.note}` : ''}`);
+    }
+    this.events.emit({ type: 'shadow', ...progress });
   }
 
   private async write(message: string, parents: string[], given: Diffed): Promise<GenerateReport> {

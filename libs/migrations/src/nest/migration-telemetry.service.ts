@@ -33,6 +33,7 @@ function recorder(api: OtelApi): (event: MigrationEvent) => void {
   const runs = new Map<string, Span>();
   const current = new Map<string, Span>();
   return (event) => {
+    if (event.type === 'shadow') return; // autogenerate's shadow database, not a run
     const base: Attributes = { 'migrations.entrance': event.entrance, 'db.system': 'postgresql', ...(event.tenant !== undefined ? { 'migrations.tenant': event.tenant } : {}) };
     // Runs of one entrance are sequential, except across tenants (a fan-out runs several at once).
     const key = `${event.entrance}\u0000${event.tenant ?? ''}`;

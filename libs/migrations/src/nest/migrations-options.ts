@@ -148,6 +148,12 @@ export interface MigrationsModuleOptions {
    * does. Default: true.
    */
   checkLiveDatabase?: boolean;
+  /**
+   * Keep the schema of the migration history in a template database on the server (`<db>_shadow_tpl_<key>`)
+   * and clone it for each `db migrate -m` / `db check`, instead of replaying the history every time. The env
+   * `MIGRATIONS_SHADOW_CACHE=false` (or `0`) turns it off too. Default: true.
+   */
+  shadowCache?: boolean;
   /** Safety check levels (boot hook and `db lint`). */
   checks?: SafetyChecksOptions;
   /** Table size thresholds of the size-aware lint rules; `false` ignores sizes (every finding at its configured level). */
@@ -179,6 +185,8 @@ export interface ResolvedMigrationsOptions {
   sourceRoot: string;
   revisionTypeImport: string;
   checkLiveDatabase: boolean;
+  /** `shadowCache` after `MIGRATIONS_SHADOW_CACHE`. */
+  shadowCache: boolean;
   /** As given (families and rules unset stay unset, so each rule keeps its own default), plus `integrity`. */
   checks: Required<Pick<SafetyChecksOptions, 'integrity'>> & SafetyChecksOptions;
   tableSizes: Required<TableSizeOptions> | false;

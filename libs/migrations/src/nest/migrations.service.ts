@@ -16,7 +16,7 @@ import type { Tenant, TenantInput, TenantSelection } from '../core/tenants';
 import { TenantDirectory } from './tenant-directory.service';
 import { eachTenant, withTenant, type FanOutRequest } from './tenant-fan-out';
 import { MigrationEventBus } from './migration-event-bus.service';
-import type { MigrationEvent, MigrationEventListener, RunEntrance } from './migration-events';
+import type { MigrationEvent, MigrationEventListener, RunEntrance, ShadowEvent } from './migration-events';
 import { MigrationPolicyService, type Entrance, type PolicyRequest } from './migration-policy.service';
 
 /** Session settings for the migrations' statements. */
@@ -314,7 +314,7 @@ export class MigrationsService {
   /** Emits a run's events around the caller's own callbacks (see {@link MigrationsService.on}). */
   private observe(entrance: RunEntrance, mode: 'apply' | 'dry-run' | 'stamp', callbacks: RunCallbacks) {
     const tenant = this.connection.tenantName;
-    const emit = (event: MigrationEvent) => this.events.emit(tenant === undefined ? event : { ...event, tenant });
+    const emit = (event: Exclude<MigrationEvent, ShadowEvent>) => this.events.emit(tenant === undefined ? event : { ...event, tenant });
     return {
       plan: (steps: readonly Step[]) =>
         emit({ type: 'plan', entrance, mode, steps: steps.map((step) => ({ revision: step.revision.id, message: step.revision.message, direction: step.direction })) }),

@@ -25,6 +25,7 @@ const KNOWN = new Set<keyof MigrationsModuleOptions>([
   'sourceRoot',
   'revisionTypeImport',
   'checkLiveDatabase',
+  'shadowCache',
   'checks',
   'tableSizes',
   'runOnBoot',
@@ -92,6 +93,7 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
     sourceRoot: isAbsolute(sourceRoot) ? sourceRoot : resolve(cwd, sourceRoot),
     revisionTypeImport: text('revisionTypeImport', 'nest-migrations'),
     checkLiveDatabase: checkLiveDatabase === true,
+    shadowCache: resolveShadowCache(options.shadowCache, problems),
   };
   resolved.checks = resolveChecks(options.checks, problems);
   resolved.tableSizes = resolveTableSizes(options.tableSizes, problems);
@@ -106,6 +108,19 @@ export function resolveOptions(raw: MigrationsModuleOptions | undefined, cwd = p
   resolved.tenantConcurrency = Number(concurrency) || 4;
   if (problems.length) throw new InvalidMigrationsOptionsError(problems.join('; '));
   return resolved as ResolvedMigrationsOptions;
+}
+
+/** The env var that turns the shadow template cache off (`false`/`0`) or on (`true`/`1`) over the option. */
+export const SHADOW_CACHE_ENV = 'MIGRATIONS_SHADOW_CACHE';
+
+function resolveShadowCache(raw: unknown, problems: string[]): boolean {
+  if (raw !== undefined && typeof raw !== 'boolean') problems.push(`'shadowCache' must be true or false, got ${show(raw)}`);
+  const env = process.env[SHADOW_CACHE_ENV]?.trim().toLowerCase();
+  if (env === undefined || env === '') return raw !== false;
+  if (['true', '1', 'on'].includes(env)) return true;
+  if (['false', '0', 'off'].includes(env)) return false;
+  problems.push(`${SHADOW_CACHE_ENV} must be true or false, got '${process.env[SHADOW_CACHE_ENV]}'`);
+  return raw !== false;
 }
 
 function resolveChecks(raw: MigrationsModuleOptions['checks'], problems: string[]): ResolvedMigrationsOptions['checks'] {

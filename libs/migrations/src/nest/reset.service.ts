@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { clearShadowCache } from '../adapter/shadow-database';
 import { databaseMarker, dropObjects, listSchemaObjects, setDatabaseMarker, type SchemaObject } from '../adapter/schema-inventory';
 import { SafetyRefusalError } from '../core/errors';
 import type { RunReport, StepEvent } from '../core/reports';
@@ -19,6 +20,8 @@ export interface ResetOptions {
 export interface ResetReport {
   dropped: SchemaObject[];
   migrated: RunReport;
+  /** Cached shadow templates of autogenerate that were dropped with it (`<db>_shadow_tpl_*`). */
+  shadowTemplates: string[];
 }
 
 /** `db reset`: drop everything in the managed schemas, then apply every migration. Guarded three ways. */
@@ -64,8 +67,9 @@ export class ResetService {
       await dropObjects(session.runner, objects);
       return objects;
     });
+    const shadowTemplates = await clearShadowCache(this.migrations.dataSource);
     const migrated = await this.migrations.upgrade({ onStep: options.onStep });
-    return { dropped, migrated };
+    return { dropped, migrated, shadowTemplates };
   }
 
   /** The database's name, and why it counts as production: NODE_ENV, or the marker set by `db protect`. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { dumpCatalog } from '../adapter/catalog-reader';
-import { openShadow, replayMigrations } from '../adapter/shadow-database';
+import { openShadow } from '../adapter/shadow-database';
 import type { CatalogSnapshot } from '../core/catalog/catalog-snapshot';
 import { schemaDrift, type DriftItem, type DriftScope } from '../core/catalog/schema-drift';
 import type { LedgerState } from '../core/ledger-state';
@@ -71,9 +71,9 @@ export class SchemaDriftService {
 
   private async buildApplied(ids: string[]): Promise<{ catalog: CatalogSnapshot; kind: 'server' | 'pglite' }> {
     const files = this.migrations.files();
-    const shadow = await openShadow(this.migrations.dataSource, []);
+    // Uncached: a template of this prefix of the history would evict the one of head that autogenerate uses.
+    const shadow = await openShadow(this.migrations.dataSource, { history: ids.map((id) => files.get(id)), entities: [], cache: false });
     try {
-      await replayMigrations(shadow.dataSource, ids.map((id) => files.get(id)));
       return { catalog: await this.readCatalog(shadow.dataSource), kind: shadow.kind };
     } finally {
       await shadow.dispose();
