@@ -100,7 +100,7 @@ describe('tenants on boot and from code', () => {
     try {
       const migrations = app.get(MigrationsService);
       const events: { type: string; tenant?: string }[] = [];
-      migrations.on('*', (event) => events.push({ type: event.type, tenant: event.tenant }));
+      migrations.on('*', (event) => events.push({ type: event.type, tenant: 'tenant' in event ? event.tenant : undefined }));
       const report = await migrations.migrateTenant({ name: 'signup', schema: 'tenant_signup' });
       // Run events of a tenant's run name the tenant.
       expect(events.filter((event) => event.type === 'done')).toEqual([{ type: 'done', tenant: 'signup' }]);

@@ -7,7 +7,7 @@ import { newRevisionId } from '../adapter/files/revision-id';
 import { SchemaDiffer, type DiffStatement, type SchemaDiff } from '../adapter/schema-diff';
 import type { TypeConversion } from '../adapter/type-conversions';
 import { unqualify } from '../adapter/sql-names';
-import { openShadow, type ShadowCacheStatus, type ShadowProgress } from '../adapter/shadow-database';
+import { openShadow, type ShadowCacheStatus, type ShadowDatabase, type ShadowProgress } from '../adapter/shadow-database';
 import { describeStatement, loadSqlParser } from '../adapter/sql-annotations';
 import { MultipleHeadsError, NotUpToDateError, UnregisteredEntitiesError, UsageError } from '../core/errors';
 import { migrationFileName, renderMigration, type TemplateStatement } from '../core/migration-template';
@@ -194,6 +194,8 @@ export class MigrationGenerator {
       onProgress: (progress: ShadowProgress) => this.progress(progress),
     };
     const shadow = await openShadow(main, shadowOptions);
+    let disposing: Promise<void> | undefined;
+    const disposeShadow = () => (disposing ??= shadow.dispose());
     try {
       if (onShadow) await onShadow(shadow.dataSource, shadow.kind);
       const keep = [this.options.ledgerTable, ...(this.options.typeormMigrationsTable ? [this.options.typeormMigrationsTable] : [])];
@@ -215,8 +217,13 @@ export class MigrationGenerator {
         if (renames.some((chosen) => sameRename(chosen, candidate) || overlaps(chosen, candidate))) continue;
         if (confirm && (await confirm(candidate))) renames.push(candidate);
       }
-      // Renames run on the shadow: the shared template must not see them, so they get a clone of it.
-      const clone = renames.length && shadow.onTemplate ? await openShadow(main, { ...shadowOptions, writable: true }) : undefined;
+      // Renames run on the shadow: the shared template must not see them, so they get a clone of it. PostgreSQL
+      // copies no database someone is connected to, this process included: leave the template first.
+      let clone: ShadowDatabase | undefined;
+      if (renames.length && shadow.onTemplate) {
+        await disposeShadow();
+        clone = await openShadow(main, { ...shadowOptions, writable: true });
+      }
       const target = clone ? new SchemaDiffer(clone.dataSource, keep) : differ;
       let renamed: { up: DiffStatement[]; down: DiffStatement[] };
       let changes: SchemaDiff;
@@ -238,7 +245,7 @@ export class MigrationGenerator {
         replayed: shadow.replayed,
       };
     } finally {
-      await shadow.dispose();
+      await disposeShadow();
     }
   }
 
