@@ -115,7 +115,7 @@ describe('shadow template cache', () => {
     await client.connect();
     try {
       expect(await check(db, dir)).toMatchObject({ shadow: 'server', shadowCache: 'hit', replayed: 0 });
-      // CREATE DATABASE ... TEMPLATE is refused while someone is connected (retried, then given up): no prefix.
+      // CREATE DATABASE ... TEMPLATE is refused while someone stays connected (after PostgreSQL's own wait): no prefix.
       addMigration(dir, 'aaaa00000001', HEAD, 'SELECT 1');
       expect(await check(db, dir)).toMatchObject({ shadowCache: 'miss', replayed: 4 });
       expect(await templates(db)).toContain(template); // in use, so not dropped

@@ -1,33 +1,22 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { driverCode } from '../driver-errors';
 import { quoteIdent } from '../sql-names';
 
 /**
  * The statements on shadow databases, run through the app's data source (connected to the app's database).
- * PostgreSQL refuses to copy, rename or drop a database while someone is connected to it (55006): a data
- * source just destroyed can still have a backend on its way out, and a person may have opened a template in
- * a client. Those statements are retried with back-off (25 ms doubling to 400 ms, 12 tries, about 3 s).
+ * PostgreSQL refuses to copy, rename or drop a database while someone is connected to it (55006), after
+ * waiting up to 5 s itself for the other sessions to leave: a data source just destroyed, whose backend is on
+ * its way out, is covered by that wait, so nothing here retries (each retry would wait 5 s more for a person
+ * who keeps a client open on a template).
  */
 const IN_USE = '55006';
-
-export async function retryWhileInUse<T>(action: () => Promise<T>, tries = 12): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await action();
-    } catch (error) {
-      if (driverCode(error) !== IN_USE || attempt >= tries) throw error;
-      await sleep(Math.min(25 * 2 ** (attempt - 1), 400));
-    }
-  }
-}
 
 /** `cloned`; `missing` (no such template); `busy` (someone stays connected to it); `denied` (42501). */
 export type CloneResult = 'cloned' | 'missing' | 'busy' | 'denied';
 
 export async function cloneDatabase(main: DataSource, template: string, name: string): Promise<CloneResult> {
   try {
-    await retryWhileInUse(() => main.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`));
+    await main.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
     return 'cloned';
   } catch (error) {
     const code = driverCode(error);
@@ -74,7 +63,7 @@ export async function databasesLike(main: DataSource, pattern: string): Promise<
  */
 export async function sealTemplate(main: DataSource, build: string, template: string): Promise<boolean> {
   try {
-    await retryWhileInUse(() => main.query(`ALTER DATABASE ${quoteIdent(build)} RENAME TO ${quoteIdent(template)}`));
+    await main.query(`ALTER DATABASE ${quoteIdent(build)} RENAME TO ${quoteIdent(template)}`);
     return true;
   } catch (error) {
     if (driverCode(error) === '42P04') return false;
@@ -85,7 +74,7 @@ export async function sealTemplate(main: DataSource, build: string, template: st
 /** Drops a shadow database, disconnecting whoever is on it (PostgreSQL 13+), else waiting for them to leave. */
 export async function dropDatabase(main: DataSource, name: string): Promise<void> {
   await main.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() =>
-    retryWhileInUse(() => main.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`)).catch(() => undefined),
+    main.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`).catch(() => undefined),
   );
 }
 
