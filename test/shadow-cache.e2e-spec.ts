@@ -183,5 +183,49 @@ describe('shadow template cache', () => {
         expect(await shadowDatabases(db.name, db.adminUrl)).toEqual([]);
       });
     }
+
+    it('SIGKILL leaves the build behind (nothing can run); the next run finds nobody holds its claim and drops it', async () => {
+      await check(db, dir);
+      const [old] = await templates(db);
+      addMigration(dir, 'aaaa00000002', HEAD, SLEEP);
+      const result = await interrupted('SIGKILL');
+      expect(result.signal).toBe('SIGKILL');
+      const left = (await shadowDatabases(db.name, db.adminUrl)).filter((name) => name !== old);
+      expect(left).toEqual([expect.stringMatching(/_shadow_bld_[0-9a-f]{8}$/)]);
+
+      rmSync(join(dir, '20261206_0900_aaaa00000002_step.js'));
+      expect(await check(db, dir)).toMatchObject({ shadowCache: 'hit', replayed: 0 });
+      expect(await shadowDatabases(db.name, db.adminUrl)).toEqual([old]);
+    });
+
+    it("a live run's shadow is not swept by another run", async () => {
+      addMigration(dir, 'aaaa00000002', HEAD, SLEEP);
+      const stamp = await runCli(['db', 'stamp', 'head'], { env: { DATABASE_URL: db.url, MIGRATIONS_COMPILED_DIR: dir, MIGRATIONS_DIR: dir } });
+      expect(stamp.code).toBe(0);
+      const child = spawn(process.execPath, [cliEntry(), 'db', 'check', '--verbose'], {
+        cwd: REPO_ROOT,
+        env: cliEnv({ DATABASE_URL: db.url, MIGRATIONS_COMPILED_DIR: dir, MIGRATIONS_SHADOW_CACHE: '0' }),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+      try {
+        await waitFor(() => /Shadow: building /.test(stderr), 'the shadow event (building)');
+        const building = /Shadow: building (\S+?)[ ,]/.exec(stderr)?.[1] as string;
+        // Another run on the same database (without the slow migration, so it ends) sweeps before its own shadow.
+        const other = exampleHistory();
+        try {
+          expect(await check(db, other, { MIGRATIONS_SHADOW_CACHE: '0' })).toMatchObject({ shadowCache: 'off' });
+        } finally {
+          rmSync(other, { recursive: true, force: true });
+        }
+        expect(await shadowDatabases(db.name, db.adminUrl)).toContain(building);
+      } finally {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      expect(await shadowDatabases(db.name, db.adminUrl)).toEqual([]);
+    });
   });
 });

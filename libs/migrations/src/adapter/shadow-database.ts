@@ -5,7 +5,8 @@ import { createPgliteDriver, isPglite } from './pglite-driver';
 import { createDatabase, dropDatabase, templateState } from './shadow/admin';
 import { historyKeys } from './shadow/history-key';
 import { shadowName, shadowStem, templateName } from './shadow/names';
-import { guardOnSignal, haltIfInterrupted } from './shadow/signal-guard';
+import { guardShadow, sweepDeadShadows } from './shadow/claims';
+import { haltIfInterrupted } from './shadow/signal-guard';
 import { replayMigrations } from './shadow/replay';
 import { connectOrDrop, openClone, serverShadow, shadowError } from './shadow/server-shadow';
 import { clearTemplates, ensureTemplate } from './shadow/template-cache';
@@ -74,6 +75,7 @@ export async function openShadow(main: DataSource, options: ShadowOptions): Prom
   const report = options.onProgress ?? (() => undefined);
   if (isPglite(source.driver)) return openPglite(shared, options.history, report);
   const stem = shadowStem(String(main.driver.database ?? 'app'));
+  await sweepDeadShadows(main, stem); // left by runs that died (SIGKILL, a crash): nobody holds their claim
   const connect = async (database: string) => {
     const dataSource = new DataSource({ ...source, ...shared, ...onDatabase(source, database) } as DataSourceOptions);
     await dataSource.initialize();
@@ -142,7 +144,7 @@ export async function openShadow(main: DataSource, options: ShadowOptions): Prom
     note = `cannot use the template ${template} (${describeDriverError(opened.error)}): replaying without the cache`;
   }
   const name = shadowName(stem);
-  const release = guardOnSignal(() => dropDatabase(main, name));
+  const release = await guardShadow(main, name);
   try {
     await createDatabase(main, name);
   } catch (error) {

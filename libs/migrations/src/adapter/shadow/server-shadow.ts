@@ -4,7 +4,8 @@ import { describeDriverError, driverCode } from '../driver-errors';
 import type { ShadowCacheStatus, ShadowDatabase } from '../shadow-database';
 import { cloneDatabase, dropDatabase } from './admin';
 import { shadowName } from './names';
-import { guardOnSignal, haltIfInterrupted } from './signal-guard';
+import { guardShadow } from './claims';
+import { haltIfInterrupted } from './signal-guard';
 
 /** A clone of the template (`CREATE DATABASE ... TEMPLATE`), guarded: dropped on dispose, or on SIGINT/SIGTERM. */
 export async function openClone(
@@ -14,7 +15,7 @@ export async function openClone(
   connect: (database: string) => Promise<DataSource>,
 ): Promise<{ dataSource: DataSource; database: string; dispose: () => Promise<void> } | { error: unknown }> {
   const name = shadowName(stem);
-  const release = guardOnSignal(() => dropDatabase(main, name));
+  const release = await guardShadow(main, name);
   try {
     const result = await cloneDatabase(main, template, name);
     if (result !== 'cloned') {

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { MigrationFile } from '../files/migration-file';
 import { cloneDatabase, createDatabase, databaseExists, databasesLike, dropDatabase, dropIfUnused, sealTemplate } from './admin';
 import { buildName, templateKey, templateName, templatePattern } from './names';
-import { guardOnSignal } from './signal-guard';
+import { guardShadow } from './claims';
 
 /** What building a template did, for the `shadow` event and the log. */
 export interface TemplateBuild {
@@ -51,7 +51,7 @@ export async function ensureTemplate(main: DataSource, request: TemplateRequest)
     let start = 0;
     for (let i = migrations.length - 1; i > 0 && !start; i--) if (cached.has(keys[i])) start = i;
     const build = buildName(stem);
-    const release = guardOnSignal(() => dropDatabase(main, build));
+    const release = await guardShadow(main, build);
     let from = start ? cached.get(keys[start]) : undefined;
     try {
       if (!from || (await cloneDatabase(main, from, build)) !== 'cloned') {
