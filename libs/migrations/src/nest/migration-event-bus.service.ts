@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { ModulesContainer } from '@nestjs/core';
 import { eventName, type MigrationEvent, type MigrationEventListener } from './migration-events';
-import { optionalRequire } from './optional-require';
 
 interface Emitter {
   emit(event: string, ...values: unknown[]): boolean;
@@ -18,7 +17,7 @@ export class MigrationEventBus {
   private readonly listeners = new Map<string, Set<(event: MigrationEvent) => void>>();
   private emitter?: Emitter | null;
 
-  constructor(private readonly moduleRef: ModuleRef) {}
+  constructor(private readonly modules: ModulesContainer) {}
 
   /** Calls `listener` for each event of that type (`*`: every event); returns a function that removes it. */
   on<T extends MigrationEvent['type']>(type: T | '*', listener: MigrationEventListener<T>): () => void {
@@ -43,16 +42,31 @@ export class MigrationEventBus {
     }
   }
 
-  /** The app's EventEmitter2, when @nestjs/event-emitter is installed and its module imported; looked up once. */
+  /**
+   * The app's EventEmitter2, when it imports `EventEmitterModule` (@nestjs/event-emitter); looked up once, in
+   * Nest's container by the provider's class (eventemitter2's, which names itself `EventEmitter2`), so that a command never loads @nestjs/event-emitter (and
+   * what it requires) for an app that does not use it.
+   */
   private nestEmitter(): Emitter | undefined {
     if (this.emitter === undefined) {
-      const token = optionalRequire<{ EventEmitter2?: unknown }>('@nestjs/event-emitter')?.EventEmitter2;
-      try {
-        this.emitter = token ? (this.moduleRef.get(token as never, { strict: false }) as Emitter) : null;
-      } catch {
-        this.emitter = null;
+      this.emitter = null;
+      for (const module of this.modules.values()) {
+        for (const [token, wrapper] of module.providers) {
+          if (isEventEmitter2(token) && isEmitter(wrapper.instance)) {
+            this.emitter = wrapper.instance;
+            return this.emitter;
+          }
+        }
       }
     }
     return this.emitter ?? undefined;
   }
+}
+
+function isEventEmitter2(token: unknown): boolean {
+  return typeof token === 'function' && (token as { EventEmitter2?: unknown }).EventEmitter2 === token;
+}
+
+function isEmitter(value: unknown): value is Emitter {
+  return typeof (value as Emitter | undefined)?.emit === 'function';
 }

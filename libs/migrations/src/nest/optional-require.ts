@@ -1,5 +1,5 @@
 /**
- * An optional peer (`@nestjs/event-emitter`, `@opentelemetry/api`), or `undefined` when the app does not have
+ * An optional peer (`@opentelemetry/api`), or `undefined` when the app does not have
  * it. Plain `require`, resolved like this package's own peers, so the app's copy (its EventEmitter2 class, its
  * registered tracer provider) is the one used.
  */
