@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 /**
  * The testing kit (`nest-migrations/testing`) on the example app, as a user would use it, and on
  * deliberately broken migration sets (test/fixtures/kit-*).
@@ -165,6 +166,15 @@ describe('the checks on broken migrations', () => {
     }
     const error = await failure(checksOf('kit-two-heads', [Gadget]).entitiesMatchMigrations());
     expect(error.message).toMatch(/a new migration would run:\n {2}CREATE TABLE "gadgets"/);
+    // Its scratch database goes, and so does the shadow template its check cached.
+    const admin = new Client({ connectionString: adminUrl });
+    await admin.connect();
+    try {
+      const left = await admin.query("SELECT datname FROM pg_database WHERE datname LIKE $1", [`kit\\_check\\_${process.pid}\\_%`]);
+      expect(left.rows).toEqual([]);
+    } finally {
+      await admin.end();
+    }
   });
 
   it('the other checks pass on those histories', async () => {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { driverCode } from '../adapter/driver-errors';
 import { quoteIdent } from '../adapter/sql-names';
+import { shadowPattern, shadowStem } from '../adapter/shadow/names';
 
 /**
  * Database administration for the testing kit: one `pg` client on the admin URL (any database of the server,
@@ -51,6 +52,16 @@ export class AdminConnection {
    * Runs `work` holding a session-level advisory lock named by `name`, waiting at most `waitMs` for it.
    * Processes that build the same template serialize here; a crashed holder frees the lock with its session.
    */
+  /**
+   * Drops `name` and the shadow databases `db check` / `db migrate -m` made for it (`<db>_shadow_*`: the cached
+   * template of its migration history, and anything a killed run left).
+   */
+  async dropWithShadows(name: string): Promise<void> {
+    await this.dropDatabase(name);
+    const shadows = await this.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [shadowPattern(shadowStem(name))]);
+    for (const shadow of shadows) await this.dropDatabase(shadow.datname);
+  }
+
   async withLock<T>(name: string, waitMs: number, work: () => Promise<T>): Promise<T> {
     const digest = createHash('sha256').update(`nest-migrations-testing:${name}`).digest();
     const keys = [digest.readInt32BE(0), digest.readInt32BE(4)];

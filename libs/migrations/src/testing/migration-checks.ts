@@ -91,7 +91,7 @@ export function migrationChecks(options: MigrationChecksOptions): MigrationCheck
       await work(app);
     } finally {
       await app?.close();
-      await admin.dropDatabase(name).catch(() => undefined);
+      await admin.dropWithShadows(name).catch(() => undefined);
       await admin.close();
     }
   };

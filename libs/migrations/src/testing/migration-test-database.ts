@@ -4,7 +4,6 @@ import { basename } from 'node:path';
 import { quoteIdent, quoteLiteral } from '../adapter/sql-names';
 import { AdminConnection, checkPrefix, databaseUrl, uniqueDatabaseName } from './admin';
 import { checkSource, compileApp, envName, moduleKey, type AppModuleSource, type AppUnderTest } from './app-under-test';
-import { shadowPattern, shadowStem } from '../adapter/shadow/names';
 
 /** Options of {@link createMigrationTestDatabase}. */
 export interface MigrationTestDatabaseOptions extends AppModuleSource {
@@ -139,10 +138,7 @@ export async function createMigrationTestDatabase(options: MigrationTestDatabase
         }
         const connection = await AdminConnection.open(admin.url);
         try {
-          await connection.dropDatabase(name);
-          // `db check` / `db migrate -m` on it cached a shadow template (`<db>_shadow_tpl_*`): it goes too.
-          const shadows = await connection.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [shadowPattern(shadowStem(name))]);
-          for (const shadow of shadows) await connection.dropDatabase(shadow.datname);
+          await connection.dropWithShadows(name);
         } finally {
           await connection.close();
           created.delete(url);
