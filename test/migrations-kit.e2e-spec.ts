@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 /**
  * The testing kit (`nest-migrations/testing`) on the example app, as a user would use it, and on
  * deliberately broken migration sets (test/fixtures/kit-*).
@@ -167,14 +166,8 @@ describe('the checks on broken migrations', () => {
     const error = await failure(checksOf('kit-two-heads', [Gadget]).entitiesMatchMigrations());
     expect(error.message).toMatch(/a new migration would run:\n {2}CREATE TABLE "gadgets"/);
     // Its scratch database goes, and so does the shadow template its check cached.
-    const admin = new Client({ connectionString: adminUrl });
-    await admin.connect();
-    try {
-      const left = await admin.query("SELECT datname FROM pg_database WHERE datname LIKE $1", [`kit\\_check\\_${process.pid}\\_%`]);
-      expect(left.rows).toEqual([]);
-    } finally {
-      await admin.end();
-    }
+    const left = await withClient(adminUrl, async (c) => (await c.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [`kit\\_check\\_${process.pid}\\_%`])).rows);
+    expect(left).toEqual([]);
   });
 
   it('the other checks pass on those histories', async () => {

@@ -143,11 +143,14 @@ describe('shadow template cache', () => {
   describe('a generate interrupted while its shadow exists leaves no database behind', () => {
     const SLEEP = 'SELECT pg_sleep(600)';
 
-    /** Starts `db migrate -m` (at head, stamped) and resolves once the slow migration runs on the shadow. */
-    async function interrupted(signal: NodeJS.Signals, env: Record<string, string> = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+    /**
+     * Stamps head, starts `db <args> --verbose` in a child process and resolves once it reports the shadow
+     * database it builds (`building`), which the slow migration then keeps busy.
+     */
+    async function startBuilding(args: string[], env: Record<string, string> = {}) {
       const stamp = await runCli(['db', 'stamp', 'head'], { env: { DATABASE_URL: db.url, MIGRATIONS_COMPILED_DIR: dir, MIGRATIONS_DIR: dir } });
       expect(stamp.code).toBe(0);
-      const child = spawn(process.execPath, [cliEntry(), 'db', 'migrate', '-m', 'interrupted', '--verbose'], {
+      const child = spawn(process.execPath, [cliEntry(), 'db', ...args, '--verbose'], {
         cwd: REPO_ROOT,
         env: cliEnv({ DATABASE_URL: db.url, MIGRATIONS_COMPILED_DIR: dir, MIGRATIONS_DIR: dir, ...env }),
         stdio: ['ignore', 'ignore', 'pipe'],
@@ -157,11 +160,17 @@ describe('shadow template cache', () => {
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, sig) => resolve({ code, signal: sig })));
       await waitFor(() => /Shadow: building /.test(stderr), 'the shadow event (building)');
       const building = /Shadow: building (?:template \S+ in )?(\S+?)[ ,]/.exec(stderr)?.[1] as string;
+      return { child, exited, building, stderr: () => stderr };
+    }
+
+    /** Starts `db migrate -m` (at head, stamped) and sends `signal` once the slow migration runs on the shadow. */
+    async function interrupted(signal: NodeJS.Signals, env: Record<string, string> = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+      const run = await startBuilding(['migrate', '-m', 'interrupted'], env);
       const sleeping = async () =>
-        (await db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND query = $2 AND state = 'active'`, [building, SLEEP])).length === 1;
+        (await db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND query = $2 AND state = 'active'`, [run.building, SLEEP])).length === 1;
       await waitFor(sleeping, 'the slow migration to run on the shadow');
-      child.kill(signal);
-      return { ...(await exited), stderr };
+      run.child.kill(signal);
+      return { ...(await run.exited), stderr: run.stderr() };
     }
 
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -200,19 +209,8 @@ describe('shadow template cache', () => {
 
     it("a live run's shadow is not swept by another run", async () => {
       addMigration(dir, 'aaaa00000002', HEAD, SLEEP);
-      const stamp = await runCli(['db', 'stamp', 'head'], { env: { DATABASE_URL: db.url, MIGRATIONS_COMPILED_DIR: dir, MIGRATIONS_DIR: dir } });
-      expect(stamp.code).toBe(0);
-      const child = spawn(process.execPath, [cliEntry(), 'db', 'check', '--verbose'], {
-        cwd: REPO_ROOT,
-        env: cliEnv({ DATABASE_URL: db.url, MIGRATIONS_COMPILED_DIR: dir, MIGRATIONS_SHADOW_CACHE: '0' }),
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+      const run = await startBuilding(['check'], { MIGRATIONS_SHADOW_CACHE: '0' });
       try {
-        await waitFor(() => /Shadow: building /.test(stderr), 'the shadow event (building)');
-        const building = /Shadow: building (\S+?)[ ,]/.exec(stderr)?.[1] as string;
         // Another run on the same database (without the slow migration, so it ends) sweeps before its own shadow.
         const other = exampleHistory();
         try {
@@ -220,10 +218,10 @@ describe('shadow template cache', () => {
         } finally {
           rmSync(other, { recursive: true, force: true });
         }
-        expect(await shadowDatabases(db.name, db.adminUrl)).toContain(building);
+        expect(await shadowDatabases(db.name, db.adminUrl)).toContain(run.building);
       } finally {
-        child.kill('SIGTERM');
-        await exited;
+        run.child.kill('SIGTERM');
+        await run.exited;
       }
       expect(await shadowDatabases(db.name, db.adminUrl)).toEqual([]);
     });
